@@ -1,0 +1,198 @@
+using System.Runtime.InteropServices;
+using UniJit.Frontend.Elf;
+using UniJit.Runtime.Dispatch;
+using UniJit.Runtime.Loader;
+using UniJit.Runtime.State;
+
+namespace UniJit.Cli;
+
+/// <summary>The <c>unijit</c> command: options, program lookup (#! scripts included), loading, running,
+/// and turning the guest's end (exit status or death by signal) into this process's.</summary>
+public static partial class Launcher
+{
+    const string Usage = """
+        usage: unijit [options] PROGRAM [ARGS...]
+          --tier=auto|interp|jit   execution tier (default auto)
+          --strace                 log every system call to stderr
+          --stats                  print execution statistics at exit
+          --warn-unimplemented     name each unimplemented system call once on stderr
+          -L DIR                   look up the ELF interpreter and absolute paths under DIR first
+          -r DIR                   run with DIR as the guest's root directory
+          -E VAR=VALUE             set a variable in the guest's environment
+          -U VAR                   remove a variable from the guest's environment
+          -0 ARGV0                 pass ARGV0 as the program's argv[0]
+          --version, --help
+        """;
+
+    public static int Main(string[] args)
+    {
+        try
+        {
+            return Run(args);
+        }
+        catch (ElfLoadException e)
+        {
+            Console.Error.WriteLine($"unijit: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"unijit: {e.Message}");
+            Console.Error.WriteLine("Try 'unijit --help' for more information.");
+            return 2;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"unijit: internal error: {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("UNIJIT_DEBUG") == "1") Console.Error.WriteLine(e);
+            return 70;
+        }
+    }
+
+    sealed class UsageException(string m) : Exception(m);
+
+    static int Run(string[] args)
+    {
+        var opt = new RunOptions();
+        var env = new List<string>();
+        foreach (System.Collections.DictionaryEntry kv in Environment.GetEnvironmentVariables())
+            env.Add($"{kv.Key}={kv.Value}");
+        env.Sort(StringComparer.Ordinal);
+        var unset = new List<string>();
+        var set = new List<string>();
+        int i = 0;
+        string Next(string flag) => i + 1 < args.Length ? args[++i] : throw new UsageException($"option {flag} needs an argument");
+        for (; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (a == "--") { i++; break; }
+            if (!a.StartsWith('-') || a == "-") break;
+            if (a.StartsWith("--tier="))
+            {
+                opt.Tier = a[7..] switch
+                {
+                    "auto" => Tier.Auto, "interp" => Tier.Interp, "jit" => Tier.Jit,
+                    _ => throw new UsageException($"unknown tier '{a[7..]}' (auto, interp or jit)"),
+                };
+            }
+            else if (a == "--strace" || a == "-strace") opt.Strace = true;
+            else if (a == "--stats") opt.Stats = true;
+            else if (a == "--warn-unimplemented") opt.WarnUnimplemented = true;
+            else if (a == "-L") opt.LibPrefix = Path.GetFullPath(Next(a));
+            else if (a == "-r") opt.Root = Path.GetFullPath(Next(a));
+            else if (a == "-E") set.Add(Next(a));
+            else if (a == "-U") unset.Add(Next(a));
+            else if (a == "-0") opt.Argv0 = Next(a);
+            else if (a == "--help" || a == "-h") { Console.Out.Write(Usage + "\n"); return 0; }
+            else if (a == "--version") { Console.Out.WriteLine("unijit 0.1 (x86-64 Linux on .NET " + Environment.Version + ")"); return 0; }
+            else throw new UsageException($"unknown option '{a}'");
+        }
+        if (i >= args.Length) throw new UsageException("no program given");
+        foreach (var u in unset) env.RemoveAll(e => e.StartsWith(u + "=", StringComparison.Ordinal));
+        foreach (var s in set)
+        {
+            int eq = s.IndexOf('=');
+            if (eq <= 0) throw new UsageException($"-E needs VAR=VALUE, got '{s}'");
+            env.RemoveAll(e => e.StartsWith(s[..(eq + 1)], StringComparison.Ordinal));
+            env.Add(s);
+        }
+
+        string program = args[i];
+        var guestArgs = args.Skip(i + 1).ToList();
+        string hostPath = ResolveProgram(program, opt);
+        guestArgs.Insert(0, opt.Argv0 ?? program);
+
+        var (image, execFn) = OpenWithShebang(hostPath, program, guestArgs, opt, 0);
+        ElfImage? interp = null;
+        if (image.Interpreter != null) interp = ElfImage.Open(HostPathFor(image.Interpreter, opt));
+
+        var process = new GuestProcess(opt) { ExePath = Path.GetFullPath(image.Path) };
+        var cpu = new Cpu(process) { Tid = Environment.ProcessId };
+        process.Syscalls = new UniJit.Syscalls.LinuxSyscalls(process);
+        ProgramLoader.Load(cpu, image, interp, execFn, guestArgs, env, Cpuid.Hwcap);
+        var outcome = process.Run(cpu);
+        if (opt.Stats) Console.Error.WriteLine(
+            $"unijit: stats: {process.InstructionsInterpreted} instructions interpreted, {process.BlocksRun} blocks run, " +
+            $"{process.Blocks.Decoded} blocks decoded, {process.Blocks.Invalidated} invalidated");
+        if (outcome.Signal != 0)
+        {
+            if (outcome.Report != null) Console.Error.WriteLine($"unijit: guest killed by {outcome.Report}");
+            DieBySignal(outcome.Signal);
+        }
+        return outcome.Status & 0xFF;
+    }
+
+    /// <summary>Finds the program as execvp would: a name without '/' is searched in PATH.</summary>
+    static string ResolveProgram(string program, RunOptions opt)
+    {
+        if (program.Contains('/')) return HostPathFor(program, opt);
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':'))
+        {
+            string p = Path.Combine(dir.Length == 0 ? "." : dir, program);
+            string host = HostPathFor(p, opt);
+            if (File.Exists(host)) return host;
+        }
+        throw new ElfLoadException($"{program}: command not found", 127);
+    }
+
+    /// <summary>Maps a guest path to the host's under -r (root) or -L (prefix tried first).</summary>
+    static string HostPathFor(string path, RunOptions opt)
+    {
+        if (opt.Root != null)
+            return Path.Combine(opt.Root, Path.GetFullPath(path, "/").TrimStart('/'));
+        if (opt.LibPrefix != null && path.StartsWith('/'))
+        {
+            string p = Path.Combine(opt.LibPrefix, path.TrimStart('/'));
+            if (File.Exists(p)) return p;
+        }
+        return path;
+    }
+
+    /// <summary>Opens an ELF, following "#!" lines (at most 4 deep, as Linux allows).</summary>
+    static (ElfImage, string) OpenWithShebang(string hostPath, string guestPath, List<string> guestArgs, RunOptions opt, int depth)
+    {
+        byte[] head;
+        try
+        {
+            using var f = File.OpenRead(hostPath);
+            head = new byte[256];
+            head = head[..f.Read(head)];
+        }
+        catch (FileNotFoundException) { throw new ElfLoadException($"{guestPath}: No such file or directory", 127); }
+        catch (DirectoryNotFoundException) { throw new ElfLoadException($"{guestPath}: No such file or directory", 127); }
+        catch (UnauthorizedAccessException) { throw new ElfLoadException($"{guestPath}: Permission denied", 126); }
+        catch (IOException e) { throw new ElfLoadException($"{guestPath}: {e.Message}", 126); }
+        if (head.Length >= 2 && head[0] == '#' && head[1] == '!')
+        {
+            if (depth >= 4) throw new ElfLoadException($"{guestPath}: too many levels of #! interpreters", 126);
+            int nl = Array.IndexOf(head, (byte)'\n');
+            string line = System.Text.Encoding.UTF8.GetString(head, 2, (nl < 0 ? head.Length : nl) - 2).Trim();
+            if (line.Length == 0) throw new ElfLoadException($"{guestPath}: empty #! line", 126);
+            int sp = line.IndexOfAny([' ', '\t']);
+            string interp = sp < 0 ? line : line[..sp];
+            string? arg = sp < 0 ? null : line[(sp + 1)..].Trim();
+            guestArgs[0] = guestPath;
+            if (!string.IsNullOrEmpty(arg)) guestArgs.Insert(0, arg);
+            guestArgs.Insert(0, interp);
+            return OpenWithShebang(HostPathFor(interp, opt), interp, guestArgs, opt, depth + 1);
+        }
+        return (ElfImage.Open(hostPath), guestPath);
+    }
+
+    [LibraryImport("libc")] private static partial int kill(int pid, int sig);
+    [LibraryImport("libc")] private static partial nint signal(int sig, nint handler);
+    [LibraryImport("libc")] private static partial int sigprocmask(int how, ref ulong set, nint old);
+
+    /// <summary>Ends this process by <paramref name="sig"/>, so that a shell sees 128+sig as for a native crash.</summary>
+    static void DieBySignal(int sig)
+    {
+        Console.Out.Flush();
+        Console.Error.Flush();
+        signal(sig, 0);
+        ulong mask = 1UL << (sig - 1);
+        sigprocmask(1 /* SIG_UNBLOCK */, ref mask, 0);
+        kill(Environment.ProcessId, sig);
+        Thread.Sleep(100);
+        Environment.Exit(128 + sig);
+    }
+}

@@ -1,0 +1,1 @@
+return UniJit.Cli.Launcher.Main(args);

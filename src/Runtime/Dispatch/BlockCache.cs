@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using UniJit.Frontend.Decode;
+using UniJit.Runtime.Memory;
+
+namespace UniJit.Runtime.Dispatch;
+
+/// <summary>
+/// Decoded blocks by guest address. Decoding marks every page a block's bytes come from with
+/// <see cref="GuestMemory.PermCode"/>; a later write to such a page (or munmap / mprotect) calls
+/// <see cref="InvalidatePage"/>, which drops every block that touches the page, so self-modifying
+/// code and reused mappings never run stale decodes.
+/// </summary>
+public sealed class BlockCache
+{
+    readonly ConcurrentDictionary<ulong, Block> blocks = new();
+    readonly Dictionary<ulong, List<Block>> byPage = new();
+    readonly object pageGate = new();
+    readonly byte[] buffer = new byte[BlockDecoder.MaxInstructions * 15];
+
+    public long Decoded;
+    public long Invalidated;
+
+    public BlockCache()
+    {
+        GuestMemory.CodeWriteHook = InvalidatePage;
+    }
+
+    public bool TryGet(ulong rip, out Block block) => blocks.TryGetValue(rip, out block!);
+
+    /// <summary>Decodes the block at <paramref name="rip"/>; raises SIGSEGV if it is not executable.</summary>
+    public unsafe Block Decode(ulong rip)
+    {
+        lock (pageGate)
+        {
+            // Copy the executable bytes from rip on, stopping at the first non-executable page.
+            int len = 0;
+            ulong a = rip;
+            while (len < buffer.Length)
+            {
+                if (a >= GuestMemory.WindowSize || (GuestMemory.Perm[a >> GuestMemory.PageShift] & GuestMemory.PermExec) == 0) break;
+                int chunk = (int)Math.Min((ulong)(buffer.Length - len), GuestMemory.PageSize - (a & GuestMemory.PageMask));
+                new ReadOnlySpan<byte>(GuestMemory.Base + a, chunk).CopyTo(buffer.AsSpan(len));
+                len += chunk;
+                a += (ulong)chunk;
+            }
+            if (len == 0) throw new GuestFaultException(rip, false, GuestMemory.IsMapped(rip));
+            var insns = BlockDecoder.Decode(buffer, len, rip, out bool truncated);
+            if (insns.Length == 1 && truncated)
+                throw new GuestFaultException((rip + (ulong)len), false, GuestMemory.IsMapped(rip + (ulong)len));
+            var block = new Block(rip, insns);
+            for (ulong p = rip >> GuestMemory.PageShift; p <= (block.End - 1) >> GuestMemory.PageShift; p++)
+            {
+                GuestMemory.Perm[p] |= GuestMemory.PermCode;
+                if (!byPage.TryGetValue(p, out var list)) byPage[p] = list = new List<Block>();
+                list.Add(block);
+            }
+            blocks[rip] = block;
+            Decoded++;
+            return block;
+        }
+    }
+
+    /// <summary>Drops every block with bytes on guest page number <paramref name="page"/>.</summary>
+    public void InvalidatePage(ulong page)
+    {
+        lock (pageGate)
+        {
+            if (!byPage.Remove(page, out var list)) return;
+            foreach (var b in list)
+            {
+                if (!b.Valid) continue;
+                b.Valid = false;
+                blocks.TryRemove(new KeyValuePair<ulong, Block>(b.Start, b));
+                Invalidated++;
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text;
+using UniJit.Frontend.Elf;
+using UniJit.Runtime.Memory;
+using UniJit.Runtime.State;
+
+namespace UniJit.Runtime.Loader;
+
+/// <summary>
+/// Puts a program into guest memory as Linux's binfmt_elf does: the program's PT_LOAD segments
+/// (at their addresses, or at <see cref="PieBase"/> for ET_DYN), the PT_INTERP loader if any (placed
+/// like an mmap), the break after the program, and the initial stack with argc, argv, envp and
+/// the auxiliary vector. Registers are left as the kernel leaves them at the entry point.
+/// </summary>
+public static unsafe class ProgramLoader
+{
+    public const ulong PieBase = 0x0555_5555_4000;
+    public const ulong StackTop = 0x0FFF_FFFF_E000;
+    public const ulong StackSize = 8 << 20;
+
+    const ulong AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
+        AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
+        AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31, AT_MINSIGSTKSZ = 51;
+
+    /// <summary>Where things went, for the caller and for /proc.</summary>
+    public sealed record Layout(ulong LoadBias, ulong Entry, ulong InterpBase, ulong StackPointer, ulong Phdr);
+
+    /// <summary>Maps <paramref name="image"/> (and <paramref name="interp"/>, its PT_INTERP, when given),
+    /// builds the stack and sets <paramref name="cpu"/>'s registers.</summary>
+    public static Layout Load(Cpu cpu, ElfImage image, ElfImage? interp, string execFn,
+        IReadOnlyList<string> argv, IReadOnlyList<string> envp, uint hwcap)
+    {
+        ulong bias = image.IsDyn ? PieBase - image.MinVaddr : 0;
+        MapImage(image, bias);
+        ulong end = (image.MaxVaddr + bias + GuestMemory.PageMask) & ~GuestMemory.PageMask;
+        AddressSpace.BrkStart = AddressSpace.BrkCurrent = end;
+
+        ulong interpBase = 0, entry = image.Entry + bias;
+        if (interp != null)
+        {
+            if (!interp.IsDyn) throw new ElfLoadException($"{interp.Path}: the ELF interpreter must be ET_DYN");
+            ulong span = interp.MaxVaddr - interp.MinVaddr;
+            long at = AddressSpace.Map(0, span, 0, Native.MAP_PRIVATE | Native.MAP_ANONYMOUS, -1, 0);
+            if (at < 0) throw new ElfLoadException($"{interp.Path}: cannot map the ELF interpreter");
+            ulong ibias = (ulong)at - interp.MinVaddr;
+            MapImage(interp, ibias);
+            interpBase = (ulong)at;
+            entry = interp.Entry + ibias;
+        }
+
+        long st = AddressSpace.Map(StackTop - StackSize, StackSize, Native.PROT_READ | Native.PROT_WRITE | (image.ExecStack ? Native.PROT_EXEC : 0),
+            Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_FIXED | Native.MAP_GROWSDOWN, -1, 0, "[stack]");
+        if (st < 0) throw new ElfLoadException("cannot map the guest stack");
+
+        ulong phdr = image.PhdrVaddr is ulong p ? p + bias : FindPhdr(image) + bias;
+        ulong sp = StackTop;
+        ulong PushBytes(byte[] b)
+        {
+            sp -= (ulong)b.Length;
+            GuestMemory.WriteBytes(sp, b);
+            return sp;
+        }
+        ulong PushString(string s) => PushBytes(Encoding.UTF8.GetBytes(s + "\0"));
+
+        PushBytes(new byte[8]); // end marker, as Linux leaves the last word zero
+        ulong execFnAddr = PushString(execFn);
+        var envAddrs = envp.Select(PushString).ToArray();
+        var argAddrs = argv.Select(PushString).ToArray();
+        ulong platform = PushString("x86_64");
+        ulong random = PushBytes(RandomNumberGenerator.GetBytes(16));
+        sp &= ~15UL;
+
+        var aux = new List<(ulong, ulong)>
+        {
+            (AT_PHDR, phdr), (AT_PHENT, (ulong)image.PhEntSize), (AT_PHNUM, (ulong)image.PhNum),
+            (AT_PAGESZ, GuestMemory.PageSize), (AT_BASE, interpBase), (AT_FLAGS, 0), (AT_ENTRY, image.Entry + bias),
+            (AT_UID, HostIds.Uid), (AT_EUID, HostIds.Euid),
+            (AT_GID, HostIds.Gid), (AT_EGID, HostIds.Egid), (AT_SECURE, 0), (AT_RANDOM, random), (AT_HWCAP, hwcap),
+            (AT_HWCAP2, 0), (AT_CLKTCK, 100), (AT_PLATFORM, platform), (AT_EXECFN, execFnAddr), (AT_MINSIGSTKSZ, 2048),
+            (AT_NULL, 0),
+        };
+        int words = 1 + argAddrs.Length + 1 + envAddrs.Length + 1 + aux.Count * 2;
+        if ((words & 1) != 0) sp -= 8;
+        sp -= (ulong)words * 8;
+        ulong w = sp;
+        void Put(ulong v) { GuestMemory.Write64(w, v); w += 8; }
+        Put((ulong)argAddrs.Length);
+        foreach (var a in argAddrs) Put(a);
+        Put(0);
+        foreach (var e in envAddrs) Put(e);
+        Put(0);
+        foreach (var (k, v) in aux) { Put(k); Put(v); }
+
+        for (int i = 0; i < 16; i++) cpu.S->Gpr[i] = 0;
+        cpu.S->Gpr[4] = sp;
+        cpu.S->Rip = entry;
+        return new Layout(bias, entry, interpBase, sp, phdr);
+    }
+
+    /// <summary>The address of the program headers when there is no PT_PHDR: inside the segment that maps e_phoff.</summary>
+    static ulong FindPhdr(ElfImage image)
+    {
+        foreach (var s in image.Loads)
+            if (image.PhOff >= s.Offset && image.PhOff < s.Offset + s.FileSize) return s.Vaddr + (image.PhOff - s.Offset);
+        return 0;
+    }
+
+    /// <summary>Maps the span of all loads read-write, copies the file bytes, then applies each segment's
+    /// protection (pages two segments share get both; gaps between segments become PROT_NONE).</summary>
+    static void MapImage(ElfImage image, ulong bias)
+    {
+        ulong lo = image.MinVaddr + bias;
+        ulong hi = (image.MaxVaddr + bias + GuestMemory.PageMask) & ~GuestMemory.PageMask;
+        long r = AddressSpace.Map(lo, hi - lo, Native.PROT_READ | Native.PROT_WRITE,
+            Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_FIXED, -1, 0, image.Path);
+        if (r < 0) throw new ElfLoadException($"{image.Path}: cannot map segments at 0x{lo:x} (error {-r})");
+        foreach (var s in image.Loads)
+            new ReadOnlySpan<byte>(image.Bytes, (int)s.Offset, (int)s.FileSize).CopyTo(new Span<byte>(GuestMemory.Base + s.Vaddr + bias, (int)s.FileSize));
+        var pageProt = new Dictionary<ulong, int>();
+        foreach (var s in image.Loads)
+            for (ulong p = (s.Vaddr + bias) & ~GuestMemory.PageMask; p < s.Vaddr + bias + s.MemSize; p += GuestMemory.PageSize)
+                pageProt[p] = pageProt.GetValueOrDefault(p) | s.Prot;
+        ulong runStart = lo; int runProt = pageProt.GetValueOrDefault(lo);
+        for (ulong p = lo; p <= hi; p += GuestMemory.PageSize)
+        {
+            int prot = p < hi ? pageProt.GetValueOrDefault(p) : -1;
+            if (prot != runProt)
+            {
+                AddressSpace.Protect(runStart, p - runStart, runProt);
+                runStart = p; runProt = prot;
+            }
+        }
+    }
+}
+
+/// <summary>The host's real user and group ids, which the guest sees as its own.</summary>
+public static partial class HostIds
+{
+    [System.Runtime.InteropServices.LibraryImport("libc")] private static partial uint getuid();
+    [System.Runtime.InteropServices.LibraryImport("libc")] private static partial uint geteuid();
+    [System.Runtime.InteropServices.LibraryImport("libc")] private static partial uint getgid();
+    [System.Runtime.InteropServices.LibraryImport("libc")] private static partial uint getegid();
+    public static ulong Uid => getuid();
+    public static ulong Euid => geteuid();
+    public static ulong Gid => getgid();
+    public static ulong Egid => getegid();
+}

@@ -1,0 +1,229 @@
+using System.Runtime.CompilerServices;
+
+namespace UniJit.Runtime.Memory;
+
+/// <summary>
+/// The guest's address space: one reserved window of host address space, guest address + <see cref="Base"/>.
+///
+/// Why software permission checks: a host fault at a non-null address kills the .NET runtime
+/// (no handler runs), so every guest access is checked against a byte-per-page table
+/// (<see cref="Perm"/>) before it touches host memory. The table itself is a NORESERVE mapping:
+/// pages of it that were never written cost nothing. Host protections mirror the guest's
+/// (read / read-write / none) so that the host kernel, filling syscall buffers, also sees them.
+///
+/// A page that holds decoded guest code carries <see cref="PermCode"/>: the fast write path
+/// refuses such pages, and the slow path drops the page's translations before the write.
+/// The VMA list (Linux's semantics for mmap, munmap, mprotect, mremap, brk) lives in
+/// <see cref="AddressSpace"/>.
+/// </summary>
+public static unsafe class GuestMemory
+{
+    public const int PageShift = 12;
+    public const ulong PageSize = 1UL << PageShift;
+    public const ulong PageMask = PageSize - 1;
+    /// <summary>Guest addresses are below 2^44 (16 TiB).</summary>
+    public const ulong WindowSize = 1UL << 44;
+
+    public const byte PermRead = 1, PermWrite = 2, PermExec = 4, PermCode = 8;
+
+    public static readonly byte* Base;
+    public static readonly byte* Perm;
+
+    /// <summary>Called with a page number whose translations must be dropped before it is written.</summary>
+    public static Action<ulong>? CodeWriteHook;
+
+    static GuestMemory()
+    {
+        Base = (byte*)Native.mmap(null, (nuint)WindowSize, Native.PROT_NONE,
+            Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
+        if (Base == (byte*)-1)
+            throw new InvalidOperationException($"cannot reserve the guest address window (errno {Native.Errno})");
+        // One spare entry so that (addr + size - 1) >> 12 stays inside the table.
+        nuint permSize = (nuint)((WindowSize >> PageShift) + PageSize);
+        Perm = (byte*)Native.mmap(null, permSize, Native.PROT_READ | Native.PROT_WRITE,
+            Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
+        if (Perm == (byte*)-1)
+            throw new InvalidOperationException($"cannot reserve the page table (errno {Native.Errno})");
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte* Host(ulong guest) => Base + guest;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool CanRead(ulong a, uint n) =>
+        a < WindowSize - 16 && (Perm[a >> PageShift] & Perm[(a + n - 1) >> PageShift] & PermRead) != 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool CanWriteFast(ulong a, uint n)
+    {
+        if (a >= WindowSize - 16) return false;
+        byte p1 = Perm[a >> PageShift], p2 = Perm[(a + n - 1) >> PageShift];
+        return (((p1 & p2) & PermWrite) | ((p1 | p2) & PermCode)) == PermWrite;
+    }
+
+    /// <summary>Checks a read of <paramref name="n"/> bytes and returns the host pointer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte* R(ulong a, uint n)
+    {
+        if (!CanRead(a, n)) ReadFault(a, n);
+        return Base + a;
+    }
+
+    /// <summary>Checks a write of <paramref name="n"/> bytes and returns the host pointer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static byte* W(ulong a, uint n)
+    {
+        if (!CanWriteFast(a, n)) WriteSlow(a, n);
+        return Base + a;
+    }
+
+    public static byte Read8(ulong a) => *R(a, 1);
+    public static ushort Read16(ulong a) => *(ushort*)R(a, 2);
+    public static uint Read32(ulong a) => *(uint*)R(a, 4);
+    public static ulong Read64(ulong a) => *(ulong*)R(a, 8);
+    public static UInt128 Read128(ulong a) => *(UInt128*)R(a, 16);
+    public static void Write8(ulong a, byte v) => *W(a, 1) = v;
+    public static void Write16(ulong a, ushort v) => *(ushort*)W(a, 2) = v;
+    public static void Write32(ulong a, uint v) => *(uint*)W(a, 4) = v;
+    public static void Write64(ulong a, ulong v) => *(ulong*)W(a, 8) = v;
+    public static void Write128(ulong a, UInt128 v) => *(UInt128*)W(a, 16) = v;
+
+    /// <summary>Reads 1, 2, 4 or 8 bytes, zero-extended.</summary>
+    public static ulong Read(ulong a, int size) => size switch
+    {
+        1 => Read8(a),
+        2 => Read16(a),
+        4 => Read32(a),
+        _ => Read64(a),
+    };
+
+    /// <summary>Writes the low 1, 2, 4 or 8 bytes of <paramref name="v"/>.</summary>
+    public static void Write(ulong a, int size, ulong v)
+    {
+        switch (size)
+        {
+            case 1: Write8(a, (byte)v); break;
+            case 2: Write16(a, (ushort)v); break;
+            case 4: Write32(a, (uint)v); break;
+            default: Write64(a, v); break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void ReadFault(ulong a, uint n)
+    {
+        ulong bad = FirstBadPage(a, n, PermRead);
+        throw new GuestFaultException(bad, false, IsMapped(bad));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void WriteSlow(ulong a, uint n)
+    {
+        ulong bad = FirstBadPage(a, n, PermWrite);
+        if (bad != ulong.MaxValue) throw new GuestFaultException(bad, true, IsMapped(bad));
+        // Writable but holding decoded code: drop the translations, then write.
+        for (ulong p = a >> PageShift; p <= (a + n - 1) >> PageShift; p++)
+            if ((Perm[p] & PermCode) != 0) InvalidateCode(p);
+    }
+
+    /// <summary>Drops the translations of page <paramref name="page"/> and clears its code mark.</summary>
+    public static void InvalidateCode(ulong page)
+    {
+        Perm[page] &= unchecked((byte)~PermCode);
+        CodeWriteHook?.Invoke(page);
+    }
+
+    /// <summary>Address of the first byte in [a, a+n) that lacks <paramref name="need"/>, or MaxValue.</summary>
+    static ulong FirstBadPage(ulong a, ulong n, byte need)
+    {
+        if (a >= WindowSize || a + n > WindowSize || a + n < a) return a;
+        for (ulong p = a >> PageShift; p <= (a + n - 1) >> PageShift; p++)
+            if ((Perm[p] & need) == 0) return Math.Max(a, p << PageShift);
+        return ulong.MaxValue;
+    }
+
+    public static bool IsMapped(ulong a) => a < WindowSize && (Perm[a >> PageShift] & (PermRead | PermWrite | PermExec | 0x10)) != 0;
+
+    /// <summary>True if every byte of [a, a+n) has all of <paramref name="need"/>.</summary>
+    public static bool Check(ulong a, ulong n, byte need)
+    {
+        if (n == 0) return a <= WindowSize;
+        if (a >= WindowSize || a + n > WindowSize || a + n < a) return false;
+        for (ulong p = a >> PageShift; p <= (a + n - 1) >> PageShift; p++)
+            if ((Perm[p] & need) != need) return false;
+        return true;
+    }
+
+    /// <summary>Copies guest bytes out, checking read permission.</summary>
+    public static void ReadBytes(ulong a, Span<byte> dst)
+    {
+        if (dst.Length == 0) return;
+        if (!Check(a, (ulong)dst.Length, PermRead)) ReadFault(a, (uint)dst.Length);
+        new ReadOnlySpan<byte>(Base + a, dst.Length).CopyTo(dst);
+    }
+
+    /// <summary>Copies bytes into guest memory, checking write permission (and dropping code).</summary>
+    public static void WriteBytes(ulong a, ReadOnlySpan<byte> src)
+    {
+        if (src.Length == 0) return;
+        PrepareWrite(a, (ulong)src.Length);
+        src.CopyTo(new Span<byte>(Base + a, src.Length));
+    }
+
+    /// <summary>Checks that [a, a+n) is writable and drops translated code in it (for host writes such as read(2)).</summary>
+    public static void PrepareWrite(ulong a, ulong n)
+    {
+        if (n == 0) return;
+        if (!Check(a, n, PermWrite))
+        {
+            ulong bad = FirstBadPage(a, n, PermWrite);
+            throw new GuestFaultException(bad, true, IsMapped(bad));
+        }
+        for (ulong p = a >> PageShift; p <= (a + n - 1) >> PageShift; p++)
+            if ((Perm[p] & PermCode) != 0) InvalidateCode(p);
+    }
+
+    /// <summary>Reads a NUL-terminated string (at most <paramref name="max"/> bytes).</summary>
+    public static byte[] ReadCString(ulong a, int max = 1 << 16)
+    {
+        var buf = new List<byte>();
+        for (int i = 0; i < max; i++)
+        {
+            byte b = Read8(a + (ulong)i);
+            if (b == 0) break;
+            buf.Add(b);
+        }
+        return buf.ToArray();
+    }
+
+    public static string ReadString(ulong a, int max = 1 << 16) =>
+        System.Text.Encoding.UTF8.GetString(ReadCString(a, max));
+
+    /// <summary>Sets the software permissions of whole pages (the host mapping is changed by the caller).</summary>
+    public static void SetPerm(ulong start, ulong end, byte perm)
+    {
+        for (ulong p = start >> PageShift; p < (end + PageMask) >> PageShift; p++)
+        {
+            if ((Perm[p] & PermCode) != 0) InvalidateCode(p);
+            Perm[p] = perm;
+        }
+    }
+
+    /// <summary>Software permission byte for a guest PROT_* value; 0x10 marks "mapped" for PROT_NONE pages.</summary>
+    public static byte PermFor(int prot)
+    {
+        byte p = 0x10;
+        if ((prot & Native.PROT_READ) != 0) p |= PermRead;
+        if ((prot & Native.PROT_WRITE) != 0) p |= PermWrite | PermRead;
+        if ((prot & Native.PROT_EXEC) != 0) p |= PermExec | PermRead;
+        return p;
+    }
+
+    /// <summary>Host protection mirroring a guest PROT_* value (exec is meaningless to the host).</summary>
+    public static int HostProt(int prot)
+    {
+        if ((prot & Native.PROT_WRITE) != 0) return Native.PROT_READ | Native.PROT_WRITE;
+        if ((prot & (Native.PROT_READ | Native.PROT_EXEC)) != 0) return Native.PROT_READ;
+        return Native.PROT_NONE;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Runtime.InteropServices;
+
+namespace UniJit.Runtime.State;
+
+/// <summary>
+/// The architectural state of one guest thread, kept in unmanaged memory so that the
+/// interpreter and translated code reach every field through one pointer with no bounds checks.
+/// General registers are indexed in Iced's order (RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8..R15).
+/// Arithmetic flags are lazy: see <see cref="Semantics.Flags"/>.
+/// </summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct CpuState
+{
+    public fixed ulong Gpr[16];
+    public ulong Rip;
+    public ulong FsBase;
+    public ulong GsBase;
+
+    /// <summary>RFLAGS bits that are not lazy (DF, IF, ...) and, when <see cref="FlagOp"/> is
+    /// <see cref="Semantics.FlagOp.None"/>, the arithmetic flags too.</summary>
+    public ulong Rflags;
+    /// <summary>Lazy flags: the last flag-setting operation, its size in bytes and operands.</summary>
+    public ulong FlagDst, FlagSrc, FlagRes;
+    public int FlagOp;
+    public int FlagSize;
+
+    public uint Mxcsr;
+    public uint Pad0;
+    /// <summary>XMM0..XMM15, 16 bytes each.</summary>
+    public fixed byte Xmm[16 * 16];
+
+    public X87State Fpu;
+
+    public ulong InstructionCount;
+}
