@@ -61,16 +61,16 @@ public static unsafe partial class X87Handlers
         uint flags = 0;
         int dst;
         Float80 a, b;
+        bool memDenormal = false;
         if (i.Op0Kind == OpKind.Memory)
         {
             dst = 0;
-            Ea(cpu, in i);
+            b = LoadOperand(cpu.S, in i, out memDenormal);
             if (X87.IsEmpty(f, 0))
             {
                 if (X87.StackFault(f, false)) X87.Set(f, 0, Float80.Indefinite);
                 return;
             }
-            b = LoadMem(cpu.S, in i, ref flags);
             a = X87.Get(f, 0);
         }
         else
@@ -99,6 +99,7 @@ public static unsafe partial class X87Handlers
             ArithOp.Div => F80.Div(a, b, cw, ref flags),
             _ => F80.Div(b, a, cw, ref flags),
         };
+        MemDenormal(memDenormal, a, ref flags);
         if (!X87.Commit(f, flags)) return;
         X87.Set(f, dst, r);
         if (pop) X87.Pop(f);

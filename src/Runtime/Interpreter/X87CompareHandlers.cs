@@ -44,12 +44,9 @@ public static unsafe partial class X87Handlers
         uint flags = 0;
         int result;
         Float80 b = default;
-        bool underflow = X87.IsEmpty(f, 0);
+        bool underflow = X87.IsEmpty(f, 0), memDenormal = false;
         if (i.OpCount > 0 && i.Op0Kind == OpKind.Memory)
-        {
-            Ea(cpu, in i);
-            if (!underflow) b = LoadMem(cpu.S, in i, ref flags);
-        }
+            b = LoadOperand(cpu.S, in i, out memDenormal);
         else
         {
             int r = i.OpCount > 1 ? St(in i, 1) : 1;
@@ -63,7 +60,9 @@ public static unsafe partial class X87Handlers
         }
         else
         {
-            result = F80.Compare(X87.Get(f, 0), b, quiet, ref flags);
+            Float80 a = X87.Get(f, 0);
+            result = F80.Compare(a, b, quiet, ref flags);
+            MemDenormal(memDenormal, a, ref flags);
             if (!X87.Commit(f, flags)) return;
         }
         SetCompareResult(cpu, f, result, eflags);

@@ -47,6 +47,30 @@ public static unsafe partial class X87Handlers
         }
     }
 
+    /// <summary>Reads an arithmetic or comparison source operand from memory: binary32/64 SNaNs stay
+    /// signalling and a denormal source is reported in <paramref name="denormal"/>, so that the operation
+    /// applies the NaN and DE rules as for a register operand.</summary>
+    static Float80 LoadOperand(CpuState* s, in Instruction i, out bool denormal)
+    {
+        ulong ea = Operands.Ea(s, in i);
+        s->Fpu.LastDp = ea;
+        denormal = false;
+        switch (i.MemorySize)
+        {
+            case MemorySize.Float32: return F80.FromIeeeOperand(GuestMemory.Read32(ea), false, out denormal);
+            case MemorySize.Float64: return F80.FromIeeeOperand(GuestMemory.Read64(ea), true, out denormal);
+            default: uint f = 0; return LoadMem(s, in i, ref f);
+        }
+    }
+
+    /// <summary>DE for a denormal binary32/64 memory operand, unless the operation was decided by a
+    /// NaN, an unsupported encoding, IE or ZE.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void MemDenormal(bool denormal, Float80 other, ref uint flags)
+    {
+        if (denormal && !other.IsNaN && !other.IsUnsupported && (flags & (F80.IE | F80.ZE)) == 0) flags |= F80.DE;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static Float80 ReadF80(ulong ea)
     {

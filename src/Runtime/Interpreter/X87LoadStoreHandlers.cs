@@ -221,9 +221,8 @@ public static unsafe partial class X87Handlers
         };
         if (X87.IsEmpty(f, 0) || X87.IsEmpty(f, r))
         {
-            if (!X87.StackFault(f, false)) return;
-            if (Flags.Cond(cpu.S, cc)) X87.Set(f, 0, X87.IsEmpty(f, r) ? Float80.Indefinite : X87.Get(f, r));
-            else if (X87.IsEmpty(f, 0)) X87.Set(f, 0, Float80.Indefinite);
+            // Masked underflow: ST(0) becomes the indefinite whatever the condition.
+            if (X87.StackFault(f, false)) X87.Set(f, 0, Float80.Indefinite);
             return;
         }
         X87.Commit(f, 0);

@@ -6,21 +6,37 @@ namespace UniJit.Runtime.Semantics;
 /// and table 4-7 for NaN operands). All are exact until the final <see cref="Round"/>.</summary>
 public static partial class F80
 {
-    /// <summary>The x87 rule for two NaN operands (SDM table 4-7): an SNaN raises IE and is quieted;
-    /// with one NaN it is the result, with two the larger significand wins (then the positive one).</summary>
+    /// <summary>The x87 rule for NaN operands (SDM table 4-7, checked against the CPU): an SNaN
+    /// raises IE and is quieted; a QNaN wins over an SNaN; of two NaNs of the same kind the larger
+    /// significand wins (then the positive one).</summary>
     public static Float80 PropagateNaN(Float80 a, Float80 b, ref uint flags)
     {
         bool an = a.IsNaN, bn = b.IsNaN;
-        if (a.IsSNaN || b.IsSNaN) flags |= IE;
+        bool asn = a.IsSNaN, bsn = b.IsSNaN;
+        if (asn || bsn) flags |= IE;
         a.Mant |= 1UL << 62;
         b.Mant |= 1UL << 62;
         if (an && bn)
         {
+            if (asn != bsn) return asn ? b : a;
             if (a.Mant != b.Mant) return a.Mant > b.Mant ? a : b;
             return a.SignExp < b.SignExp ? a : b;
         }
         return an ? a : b;
     }
+
+    /// <summary>Raises DE for a denormal operand unless the operation already raised IE or ZE
+    /// (the CPU reports only the invalid or zero-divide exception then).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Denormal(Float80 a, Float80 b, ref uint flags)
+    {
+        if ((a.IsDenormal || b.IsDenormal) && (flags & (IE | ZE)) == 0 && !a.IsNaN && !b.IsNaN) flags |= DE;
+    }
+
+    /// <summary>A pseudo-denormal operand passed through unchanged is stored normalized (exponent 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Float80 Canonical(Float80 a) =>
+        a.Exp == 0 && (long)a.Mant < 0 ? new Float80(a.Mant, (ushort)(a.SignExp | 1)) : a;
 
     /// <summary>One NaN operand: quiet it (IE if it was signalling).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -38,13 +54,23 @@ public static partial class F80
     {
         if (a.IsUnsupported || b.IsUnsupported) { flags |= IE; r = Float80.Indefinite; return true; }
         if (a.IsNaN || b.IsNaN) { r = PropagateNaN(a, b, ref flags); return true; }
-        if (a.IsDenormal || b.IsDenormal) flags |= DE;
         r = default;
         return false;
     }
 
-    public static Float80 Add(Float80 a, Float80 b, ushort cw, ref uint flags) => AddSub(a, b, false, cw, ref flags);
-    public static Float80 Sub(Float80 a, Float80 b, ushort cw, ref uint flags) => AddSub(a, b, true, cw, ref flags);
+    public static Float80 Add(Float80 a, Float80 b, ushort cw, ref uint flags)
+    {
+        var r = AddSub(a, b, false, cw, ref flags);
+        Denormal(a, b, ref flags);
+        return r;
+    }
+
+    public static Float80 Sub(Float80 a, Float80 b, ushort cw, ref uint flags)
+    {
+        var r = AddSub(a, b, true, cw, ref flags);
+        Denormal(a, b, ref flags);
+        return r;
+    }
 
     static Float80 AddSub(Float80 a, Float80 b, bool negB, ushort cw, ref uint flags)
     {
@@ -91,6 +117,13 @@ public static partial class F80
 
     public static Float80 Mul(Float80 a, Float80 b, ushort cw, ref uint flags)
     {
+        var r = MulCore(a, b, cw, ref flags);
+        Denormal(a, b, ref flags);
+        return r;
+    }
+
+    static Float80 MulCore(Float80 a, Float80 b, ushort cw, ref uint flags)
+    {
         if (Screen(a, b, ref flags, out var r)) return r;
         bool s = a.Sign ^ b.Sign;
         if (a.IsInf || b.IsInf)
@@ -106,6 +139,13 @@ public static partial class F80
     }
 
     public static Float80 Div(Float80 a, Float80 b, ushort cw, ref uint flags)
+    {
+        var r = DivCore(a, b, cw, ref flags);
+        Denormal(a, b, ref flags);
+        return r;
+    }
+
+    static Float80 DivCore(Float80 a, Float80 b, ushort cw, ref uint flags)
     {
         if (Screen(a, b, ref flags, out var r)) return r;
         bool s = a.Sign ^ b.Sign;

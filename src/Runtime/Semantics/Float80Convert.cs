@@ -6,12 +6,23 @@ namespace UniJit.Runtime.Semantics;
 public static partial class F80
 {
     /// <summary>Widens an IEEE binary64 (exact; DE for a denormal, IE and quieting for an SNaN).</summary>
-    public static Float80 FromDouble(ulong bits, ref uint flags) => FromIeee(bits, 52, 11, ref flags);
+    public static Float80 FromDouble(ulong bits, ref uint flags) => FromIeee(bits, 52, 11, true, ref flags);
 
     /// <summary>Widens an IEEE binary32.</summary>
-    public static Float80 FromSingle(uint bits, ref uint flags) => FromIeee(bits, 23, 8, ref flags);
+    public static Float80 FromSingle(uint bits, ref uint flags) => FromIeee(bits, 23, 8, true, ref flags);
 
-    static Float80 FromIeee(ulong bits, int fracBits, int expBits, ref uint flags)
+    /// <summary>Widens an arithmetic memory operand: SNaNs stay signalling and denormals raise nothing
+    /// here, so that the operation applies the x87 NaN and DE rules to it like to a register.
+    /// <paramref name="denormal"/> tells whether the source was denormal.</summary>
+    public static Float80 FromIeeeOperand(ulong bits, bool dbl, out bool denormal)
+    {
+        uint f = 0;
+        var r = dbl ? FromIeee(bits, 52, 11, false, ref f) : FromIeee(bits, 23, 8, false, ref f);
+        denormal = (f & DE) != 0;
+        return r;
+    }
+
+    static Float80 FromIeee(ulong bits, int fracBits, int expBits, bool quiet, ref uint flags)
     {
         int emaxField = (1 << expBits) - 1, bias = emaxField >> 1;
         bool sign = (bits >> (fracBits + expBits)) != 0;
@@ -22,7 +33,7 @@ public static partial class F80
         {
             if (f == 0) return Float80.Inf(sign);
             var n = new Float80((1UL << 63) | (f << (63 - fracBits)), (ushort)(s | 0x7FFF));
-            return QuietNaN(n, ref flags);
+            return quiet ? QuietNaN(n, ref flags) : n;
         }
         if (e == 0)
         {
@@ -53,7 +64,6 @@ public static partial class F80
         }
         if (a.IsInf) return signBit | expAll;
         if (a.IsZero) return signBit;
-        if (a.IsDenormal) flags |= DE;
         Unpack(a, out int e, out ulong m);
         int emin = Bias - bias + 1, emax = Bias + bias;
         UInt128 r = Round(a.Sign, ref e, (UInt128)m << 64, fracBits + 1, emin, emax, Rounding(cw), ref flags);
@@ -81,7 +91,6 @@ public static partial class F80
         long indefinite = bits == 64 ? long.MinValue : -(1L << (bits - 1));
         if (a.IsUnsupported || a.IsNaN || a.IsInf) { flags |= IE; return indefinite; }
         if (a.IsZero) return 0;
-        if (a.IsDenormal) flags |= DE;
         Unpack(a, out int e, out ulong m);
         int ue = e - Bias;
         if (ue >= 64) { flags |= IE; return indefinite; }

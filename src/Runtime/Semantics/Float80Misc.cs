@@ -78,6 +78,13 @@ public static partial class F80
     /// <summary>fscale: a * 2^trunc(b), rounded to 64 bits (precision control does not apply).</summary>
     public static Float80 Scale(Float80 a, Float80 b, ushort cw, ref uint flags)
     {
+        var r = ScaleCore(a, b, cw, ref flags);
+        Denormal(a, b, ref flags);
+        return r;
+    }
+
+    static Float80 ScaleCore(Float80 a, Float80 b, ushort cw, ref uint flags)
+    {
         if (Screen(a, b, ref flags, out var r)) return r;
         if (b.IsInf)
         {
@@ -124,10 +131,17 @@ public static partial class F80
     /// low three bits, or C2 when the reduction is incomplete.</summary>
     public static Float80 Remainder(Float80 a, Float80 b, bool ieee, ushort cw, ref uint flags, out uint status)
     {
+        var r = RemainderCore(a, b, ieee, ref flags, out status);
+        Denormal(a, b, ref flags);
+        return r;
+    }
+
+    static Float80 RemainderCore(Float80 a, Float80 b, bool ieee, ref uint flags, out uint status)
+    {
         status = 0;
         if (Screen(a, b, ref flags, out var r)) return r;
         if (a.IsInf || b.IsZero) { flags |= IE; return Float80.Indefinite; }
-        if (b.IsInf || a.IsZero) return a;
+        if (b.IsInf || a.IsZero) return Canonical(a);
         Unpack(a, out int ea, out ulong ma);
         Unpack(b, out int eb, out ulong mb);
         int diff = ea - eb;
@@ -156,7 +170,7 @@ public static partial class F80
                 status = C1;
                 return RoundPack(!sign, ea + 64, d, 64, RcNearest, ref flags);
             }
-            return a;
+            return Canonical(a);
         }
         UInt128 A = (UInt128)ma << diff, B = mb;
         UInt128 Q = A / B, R = A % B;
