@@ -22,14 +22,15 @@ public sealed class Kernel
     /// <summary>Where warnings and strace lines go: a close-on-exec duplicate of the host's stderr.</summary>
     public readonly int DiagFd;
 
-    public Kernel(GuestProcess process)
+    /// <param name="diagFd">Host fd for strace lines and warnings; by default a duplicate of stderr.</param>
+    public Kernel(GuestProcess process, int diagFd = -1)
     {
         Process = process;
         Options = process.Options;
         Fds = new FdTable();
         Paths = new PathResolver(Fds, Options.Root, Options.LibPrefix);
         Limits = new Limits(Fds);
-        long d = Native.Sys(72 /* fcntl */, 2, 1030 /* F_DUPFD_CLOEXEC */, 3);
+        long d = diagFd >= 0 ? diagFd : Native.Sys(72 /* fcntl */, 2, 1030 /* F_DUPFD_CLOEXEC */, 3);
         DiagFd = d < 0 ? 2 : (int)d;
         if (Options.Strace) Trace = new StraceWriter(DiagFd);
         string comm = System.IO.Path.GetFileName(process.ExePath);

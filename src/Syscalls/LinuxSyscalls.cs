@@ -25,6 +25,9 @@ public sealed unsafe class LinuxSyscalls : ISyscallHandler
 
     public LinuxSyscalls(GuestProcess process) => Kernel = new Kernel(process);
 
+    /// <summary>As above, with strace lines and warnings written to host fd <paramref name="diagFd"/>.</summary>
+    public LinuxSyscalls(GuestProcess process, int diagFd) => Kernel = new Kernel(process, diagFd);
+
     public void Syscall(Cpu cpu)
     {
         var s = cpu.S;
