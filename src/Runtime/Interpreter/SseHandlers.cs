@@ -28,6 +28,21 @@ public static unsafe partial class SseHandlers
     /// <summary>The semantic method of each code's row (a function pointer whose type the shape knows).</summary>
     static readonly nint[] ops = new nint[codeCount];
     static readonly bool[] unaligned = new bool[codeCount];
+    /// <summary>(code, imm8) pairs whose semantic method has run once outside an MXCSR scope.</summary>
+    static readonly ulong[] warm = new ulong[codeCount * 4];
+
+    /// <summary>True the first time (code, imm8) runs: the caller then runs the (pure) semantic
+    /// method once outside the MXCSR scope so that its JIT compilation happens there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool Cold(in Instruction i, byte imm)
+    {
+        int k = (int)i.Code * 256 + imm;
+        ref ulong w = ref warm[k >> 6];
+        ulong bit = 1UL << (k & 63);
+        if ((w & bit) != 0) return false;
+        w |= bit;
+        return true;
+    }
 
     public static void Register()
     {
@@ -123,6 +138,7 @@ public static unsafe partial class SseHandlers
         V* d = X(s, i.Op0Register);
         var f = (delegate*<V, V, V>)ops[(int)i.Code];
         V a = *d;
+        if (Cold(in i, 0)) f(a, b);
         uint host = SseMxcsr.Enter(s);
         V r = f(a, b);
         SseMxcsr.Leave(s, host);
@@ -146,6 +162,7 @@ public static unsafe partial class SseHandlers
         var f = (delegate*<V, V, byte, V>)ops[(int)i.Code];
         V a = *d;
         byte imm = i.Immediate8;
+        if (Cold(in i, imm)) f(a, b, imm);
         uint host = SseMxcsr.Enter(s);
         V r = f(a, b, imm);
         SseMxcsr.Leave(s, host);

@@ -25,6 +25,7 @@ public static unsafe partial class SseHandlers
         V* d = X(s, i.Op0Register);
         V a = *d;
         var f = (delegate*<V, ulong, V>)ops[(int)i.Code];
+        if (Cold(in i, 0)) f(a, x);
         uint host = SseMxcsr.Enter(s);
         V r = f(a, x);
         SseMxcsr.Leave(s, host);
@@ -37,6 +38,7 @@ public static unsafe partial class SseHandlers
         var s = cpu.S;
         V b = Src(s, in i, 1);
         var f = (delegate*<V, ulong>)ops[(int)i.Code];
+        if (Cold(in i, 0)) f(b);
         uint host = SseMxcsr.Enter(s);
         ulong r = f(b);
         SseMxcsr.Leave(s, host);
@@ -50,6 +52,7 @@ public static unsafe partial class SseHandlers
         V b = Src(s, in i, 1);
         V a = *X(s, i.Op0Register);
         var f = (delegate*<V, V, ulong>)ops[(int)i.Code];
+        if (Cold(in i, 0)) f(a, b);
         uint host = SseMxcsr.Enter(s);
         ulong flags = f(a, b);
         SseMxcsr.Leave(s, host);
