@@ -10,7 +10,10 @@ using UniJit.Tests.Support;
 namespace UniJit.Tests.Semantics.Sse;
 
 /// <summary>Adjusts a case's random initial state.</summary>
-public unsafe delegate void Tweak(Random r, MachineState* m);
+public unsafe delegate void Tweak(Random r, MachineState* m, byte[] data);
+
+/// <summary>Adjusts the native result where UniJit deliberately differs from this host (documented per use).</summary>
+public unsafe delegate void NativeFixup(MachineState* m, byte* data);
 
 /// <summary>How a case's XMM lanes are filled.</summary>
 public enum Lanes { Mixed, F32, F64, Int, Str, Bytes }
@@ -43,7 +46,7 @@ public static unsafe class SseDiff
     /// <summary>Runs <paramref name="cases"/> random cases of <paramref name="body"/>; returns the number run.
     /// <paramref name="tweak"/> may adjust the initial state (after randomization).</summary>
     public static int Check(string name, Action<Assembler> body, int cases, Lanes lanes = Lanes.Mixed, int seed = 0,
-        Tweak? tweak = null, bool fninit = false, bool randomMxcsr = true)
+        Tweak? tweak = null, bool fninit = false, bool randomMxcsr = true, NativeFixup? fixup = null)
     {
         // Decode the snippet once for the interpreter.
         var asm = new Assembler(64);
@@ -70,12 +73,13 @@ public static unsafe class SseDiff
         {
             Randomize(rng, &start, lanes, randomMxcsr);
             FillData(rng, initData, lanes);
-            tweak?.Invoke(rng, &start);
+            tweak?.Invoke(rng, &start, initData);
 
             // Native.
             *native = start;
             initData.CopyTo(new Span<byte>(NativeRunner.Data, Used));
             NativeRunner.Run();
+            fixup?.Invoke(native, NativeRunner.Data);
 
             // Interpreter.
             var s = c.S;
