@@ -54,6 +54,44 @@ public static unsafe partial class SseHandlers
         RegisterState();
     }
 
+    /// <summary>CPUID.1:ECX bits for the groups whose every legacy XMM encoding (as Iced classifies
+    /// them) has a handler: SSE3(0), SSSE3(9), SSE4.1(19), SSE4.2(20), and POPCNT(23) once popcnt has
+    /// a handler. MONITOR/MWAIT are CPUID.1:ECX bit 3, not part of SSE3's user-mode set.</summary>
+    public static uint Features()
+    {
+        uint f = 0;
+        if (Complete(CpuidFeature.SSE3)) f |= 1u << 0;
+        if (Complete(CpuidFeature.SSSE3)) f |= 1u << 9;
+        if (Complete(CpuidFeature.SSE4_1)) f |= 1u << 19;
+        if (Complete(CpuidFeature.SSE4_2)) f |= 1u << 20;
+        if (HandlerTable.IsImplemented(Code.Popcnt_r64_rm64) && HandlerTable.IsImplemented(Code.Popcnt_r32_rm32)
+            && HandlerTable.IsImplemented(Code.Popcnt_r16_rm16)) f |= 1u << 23;
+        return f;
+    }
+
+    static bool Complete(CpuidFeature g)
+    {
+        for (int c = 1; c < codeCount; c++)
+        {
+            var code = (Code)c;
+            if (code.Encoding() != EncodingKind.Legacy || code.Mnemonic() is Mnemonic.Monitor or Mnemonic.Mwait) continue;
+            var feats = code.CpuidFeatures();
+            if (Array.IndexOf(feats, g) < 0) continue;
+            // The MMX-register forms (SSSE3's pshufb mm, ...) need MMX, which is not advertised.
+            if (UsesMmx(code)) continue;
+            if (!HandlerTable.IsImplemented(code)) return false;
+        }
+        return true;
+    }
+
+    static bool UsesMmx(Code code)
+    {
+        var op = code.ToOpCode();
+        for (int k = 0; k < op.OpCount; k++)
+            if (op.GetOpKind(k) is OpCodeOperandKind.mm_reg or OpCodeOperandKind.mm_rm or OpCodeOperandKind.mm_or_mem) return true;
+        return false;
+    }
+
     /// <summary>The semantic method registered for <paramref name="c"/> (0 if none), for the IL tier.</summary>
     public static nint Op(Code c) => ops[(int)c];
 
