@@ -12,8 +12,9 @@ namespace UniJit.Tests.Semantics.Sse;
 /// <summary>Adjusts a case's random initial state.</summary>
 public unsafe delegate void Tweak(Random r, MachineState* m, byte[] data);
 
-/// <summary>Adjusts the native result where UniJit deliberately differs from this host (documented per use).</summary>
-public unsafe delegate void NativeFixup(MachineState* m, byte* data);
+/// <summary>Adjusts the native result where UniJit deliberately differs from this host, or where a
+/// field cannot match (documented per use); runs after both sides, before the comparison.</summary>
+public unsafe delegate void NativeFixup(MachineState* m, byte* nativeData, byte* guestData);
 
 /// <summary>How a case's XMM lanes are filled.</summary>
 public enum Lanes { Mixed, F32, F64, Int, Str, Bytes }
@@ -79,7 +80,6 @@ public static unsafe class SseDiff
             *native = start;
             initData.CopyTo(new Span<byte>(NativeRunner.Data, Used));
             NativeRunner.Run();
-            fixup?.Invoke(native, NativeRunner.Data);
 
             // Interpreter.
             var s = c.S;
@@ -102,6 +102,7 @@ public static unsafe class SseDiff
             }
             catch (Exception e) { error = $"interpreter threw {e.GetType().Name}: {e.Message}"; }
 
+            fixup?.Invoke(native, NativeRunner.Data, GuestMemory.Host(GuestCode.DataAddress));
             error ??= Compare(native, s, insns);
             if (error != null)
             {

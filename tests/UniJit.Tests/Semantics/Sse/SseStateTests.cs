@@ -48,10 +48,19 @@ public sealed unsafe class SseStateTests(ITestOutputHelper log)
 
     /// <summary>UniJit reports Intel's MXCSR_MASK (0xFFFF, as its CPUID says GenuineIntel); an AMD
     /// host reports 0x2FFFF (misaligned-SSE mode bit), which UniJit does not implement.</summary>
-    static void IntelMxcsrMask(MachineState* m, byte* data) => *(uint*)(data + 0x3000 + 28) &= 0xFFFF;
-    static void IntelMxcsrMask2(MachineState* m, byte* data) => *(uint*)(data + 0x3200 + 28) &= 0xFFFF;
+    static void IntelMxcsrMask(MachineState* m, byte* data, byte* guest) => *(uint*)(data + 0x3000 + 28) &= 0xFFFF;
+    static void IntelMxcsrMask2(MachineState* m, byte* data, byte* guest) => *(uint*)(data + 0x3200 + 28) &= 0xFFFF;
 
-    static readonly NativeFixup IntelMask = IntelMxcsrMask, IntelMask2 = IntelMxcsrMask2;
+    /// <summary>Also FOP, FIP, FDP (bytes 6..23): the instruction pointers differ by construction
+    /// (the snippet runs at different addresses), and an AMD host stores zeros when no x87
+    /// exception is pending where Intel (and UniJit) store the last instruction's.</summary>
+    static void IntelMaskNoPointers(MachineState* m, byte* data, byte* guest)
+    {
+        IntelMxcsrMask(m, data, guest);
+        new ReadOnlySpan<byte>(guest + 0x3006, 18).CopyTo(new Span<byte>(data + 0x3006, 18));
+    }
+
+    static readonly NativeFixup IntelMask = IntelMxcsrMask, IntelMask2 = IntelMxcsrMask2, X87Live = IntelMaskNoPointers;
     static readonly Tweak MxAtRdi = ValidMxcsrAtRdi;
     static readonly Tweak FxAtRbx = FxImageAtRbx;
 
@@ -64,6 +73,9 @@ public sealed unsafe class SseStateTests(ITestOutputHelper log)
         yield return new SseCase("fxsave64", a => a.fxsave64(__[rbx]), Lanes.Mixed, null, true, IntelMask);
         yield return new SseCase("fxrstor+fxsave", a => { a.fxrstor(__[rbx]); a.fxsave(__[rbx + 0x200]); }, Lanes.Mixed, FxAtRbx, true, IntelMask2);
         yield return new SseCase("fxrstor64+fxsave64", a => { a.fxrstor64(__[rbx]); a.fxsave64(__[rbx + 0x200]); }, Lanes.Mixed, FxAtRbx, true, IntelMask2);
+        // With live x87 registers (TOP moved, tags mixed) from the x87 handlers.
+        yield return new SseCase("x87 pushes + fxsave", a => { a.fld1(); a.fldpi(); a.fldz(); a.fldl2e(); a.fxsave(__[rbx]); }, Lanes.Mixed, null, true, X87Live);
+        yield return new SseCase("x87 pushes/pop + fxsave64", a => { a.fldz(); a.fld1(); a.fstp(st0); a.fldln2(); a.fxsave64(__[rbx]); }, Lanes.Mixed, null, true, X87Live);
         yield return new SseCase("fences and prefetches", a => { a.lfence(); a.sfence(); a.mfence(); a.prefetchnta(__byte_ptr[rdi]); a.prefetcht0(__byte_ptr[rsi]); a.clflush(__byte_ptr[rsi]); });
     }
 
