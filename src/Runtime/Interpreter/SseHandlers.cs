@@ -95,13 +95,50 @@ public static unsafe partial class SseHandlers
     /// <summary>The semantic method registered for <paramref name="c"/> (0 if none), for the IL tier.</summary>
     public static nint Op(Code c) => ops[(int)c];
 
+    /// <summary>How a row's semantic method is called (what <see cref="Op"/> points to).</summary>
+    public enum Shape : byte
+    {
+        /// <summary>Irregular: only the interpreter handler.</summary>
+        None,
+        /// <summary>xmm0 = f(xmm0, xmm/m): <c>delegate*&lt;V, V, V&gt;</c>.</summary>
+        Binary,
+        /// <summary>xmm0 = f(xmm0, xmm/m, imm8): <c>delegate*&lt;V, V, byte, V&gt;</c>.</summary>
+        BinaryImm,
+        /// <summary>xmm0 = f(xmm0, count vector from imm8): <c>delegate*&lt;V, V, V&gt;</c>.</summary>
+        ShiftImm,
+        /// <summary>xmm0 = f(xmm0, r/m32|64): <c>delegate*&lt;V, ulong, V&gt;</c>.</summary>
+        ToXmm,
+        /// <summary>r32|64 = f(xmm/m): <c>delegate*&lt;V, ulong&gt;</c>.</summary>
+        ToGpr,
+        /// <summary>xmm0 = f(xmm0, xmm/m, XMM0): <c>delegate*&lt;V, V, V, V&gt;</c>.</summary>
+        BlendVariable,
+        /// <summary>EFLAGS (ZF, PF, CF) = f(xmm0, xmm/m): <c>delegate*&lt;V, V, ulong&gt;</c>.</summary>
+        Compare,
+    }
+
+    static readonly Shape[] shapes = new Shape[codeCount];
+    static readonly bool[] floating = new bool[codeCount];
+
+    /// <summary>The row of <paramref name="c"/>: its shape, semantic method, whether it must run in an
+    /// <see cref="SseMxcsr"/> scope, and whether a 16-byte memory operand may be misaligned.</summary>
+    public static (Shape Shape, nint Op, bool Floating, bool Unaligned) Row(Code c) =>
+        (shapes[(int)c], ops[(int)c], floating[(int)c], unaligned[(int)c]);
+
+    static void Row(Code c, Shape shape, nint f, bool fp, delegate*<Cpu, in Instruction, void> handler)
+    {
+        shapes[(int)c] = shape;
+        ops[(int)c] = f;
+        floating[(int)c] = fp;
+        HandlerTable.Add(c, handler);
+    }
+
     // ---- row registration -------------------------------------------------------------------
 
-    static void Bin(Code c, delegate*<V, V, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &Binary); }
-    static void BinFp(Code c, delegate*<V, V, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &BinaryFp); }
-    static void Imm(Code c, delegate*<V, V, byte, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &BinaryImm); }
-    static void ImmFp(Code c, delegate*<V, V, byte, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &BinaryImmFp); }
-    static void Shift(Code c, delegate*<V, V, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &ShiftImm); }
+    static void Bin(Code c, delegate*<V, V, V> f) => Row(c, Shape.Binary, (nint)f, false, &Binary);
+    static void BinFp(Code c, delegate*<V, V, V> f) => Row(c, Shape.Binary, (nint)f, true, &BinaryFp);
+    static void Imm(Code c, delegate*<V, V, byte, V> f) => Row(c, Shape.BinaryImm, (nint)f, false, &BinaryImm);
+    static void ImmFp(Code c, delegate*<V, V, byte, V> f) => Row(c, Shape.BinaryImm, (nint)f, true, &BinaryImmFp);
+    static void Shift(Code c, delegate*<V, V, V> f) => Row(c, Shape.ShiftImm, (nint)f, false, &ShiftImm);
 
     // ---- operand access ------------------------------------------------------------------------
 

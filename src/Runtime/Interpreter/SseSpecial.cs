@@ -13,8 +13,9 @@ namespace UniJit.Runtime.Interpreter;
 /// insert/extract, SSE4.1/4.2 rows, and the MXCSR / fxsave state instructions.</summary>
 public static unsafe partial class SseHandlers
 {
-    static void ToXmm(Code c, delegate*<V, ulong, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &ConvertToXmm); }
-    static void ToGpr(Code c, delegate*<V, ulong> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &ConvertToGpr); }
+    static void ToXmm(Code c, delegate*<V, ulong, V> f) => Row(c, Shape.ToXmm, (nint)f, true, &ConvertToXmm);
+    static void ToGpr(Code c, delegate*<V, ulong> f) => Row(c, Shape.ToGpr, (nint)f, true, &ConvertToGpr);
+    static void Comi(Code c, delegate*<V, V, ulong> f) => Row(c, Shape.Compare, (nint)f, true, &Comis);
 
     /// <summary>cvtsi2ss/sd xmm, r/m32/64.</summary>
     static void ConvertToXmm(Cpu cpu, in Instruction i)
@@ -130,7 +131,7 @@ public static unsafe partial class SseHandlers
         }
     }
 
-    static void Blendv(Code c, delegate*<V, V, V, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &BlendVariable); }
+    static void Blendv(Code c, delegate*<V, V, V, V> f) => Row(c, Shape.BlendVariable, (nint)f, false, &BlendVariable);
 
     static void Ptest(Cpu cpu, in Instruction i)
     {
