@@ -41,6 +41,25 @@ public sealed class X87Values(int seed)
         }
     }
 
+    /// <summary>A random normal value with unbiased exponent in [lo, hi] (either sign), or with
+    /// probability <paramref name="special"/> an edge value (±0, ±1, ±inf, NaN, denormal).</summary>
+    public Float80 Ranged(int lo, int hi, double special)
+    {
+        if (rng.NextDouble() < special)
+            return rng.Next(6) switch
+            {
+                0 => Float80.Zero(rng.Next(2) == 0),
+                1 => Float80.One.WithSign(rng.Next(2) == 0),
+                2 => Float80.Inf(rng.Next(2) == 0),
+                3 => new Float80(U64() >> rng.Next(1, 64), S(0)),
+                4 => new Float80(U64() | 3UL << 62, S(0x7FFF)),
+                _ => new Float80(U64() | 1UL << 63, S((ushort)(16383 + rng.Next(lo, hi + 1)))),
+            };
+        ulong m = U64() | 1UL << 63;
+        if (rng.Next(4) == 0) m &= ~((1UL << rng.Next(0, 60)) - 1);
+        return new Float80(m, S((ushort)(16383 + rng.Next(lo, hi + 1))));
+    }
+
     /// <summary>A value close to <paramref name="a"/> (for cancellation and ties).</summary>
     public Float80 Near(Float80 a)
     {
