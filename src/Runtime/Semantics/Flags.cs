@@ -135,7 +135,7 @@ public static unsafe class Flags
     /// <summary>Writes RFLAGS (popf, sahf, ...), keeping only the bits user code may change.</summary>
     public static void Set(CpuState* s, ulong value)
     {
-        const ulong writable = Arith | TF | DF | OF | AC | ID | IF;
+        const ulong writable = Arith | DF | AC | ID;
         s->Rflags = (s->Rflags & ~writable) | (value & writable) | 2;
         s->FlagOp = 0;
     }
