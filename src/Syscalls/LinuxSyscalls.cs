@@ -52,7 +52,7 @@ public sealed unsafe class LinuxSyscalls : ISyscallHandler
         }
         s->Gpr[0] = (ulong)r;
         if (Kernel.Trace is { } trace)
-            trace.Line(StraceWriter.Result(StraceWriter.Call(row, in args, r), r, row?.Ret ?? Ret.Int));
+            trace.Line(StraceWriter.Line(row, in args, r));
         else if (row == null && Kernel.Options.WarnUnimplemented && warned.Add((int)nr))
             Warn($"unijit: unimplemented syscall {Nr.Name((int)nr) ?? "syscall_" + nr} ({nr})");
     }

@@ -61,6 +61,11 @@ public static unsafe class Forwarder
                     case ArgKind.OutBuf: case ArgKind.OutHex: v[i] = (long)Guest.Out(x, a[arg.N]); break;
                     case ArgKind.InStruct: v[i] = x == 0 ? 0 : (long)Guest.In(x, (ulong)arg.N); break;
                     case ArgKind.OutStruct: v[i] = x == 0 ? 0 : (long)Guest.Out(x, (ulong)arg.N); break;
+                    case ArgKind.Utsname: v[i] = (long)Guest.Out(x, 390); break;
+                    case ArgKind.StatBuf: v[i] = (long)Guest.Out(x, 144); break;
+                    case ArgKind.InTime: v[i] = x == 0 ? 0 : (long)Guest.In(x, 16); break;
+                    case ArgKind.OutTime: v[i] = x == 0 ? 0 : (long)Guest.Out(x, 16); break;
+                    case ArgKind.Dirents: v[i] = (long)Guest.Out(x, a[i + 1]); break;
                     case ArgKind.SigSet: v[i] = x == 0 ? 0 : (long)Guest.In(x, 8); break;
                 }
             }

@@ -13,13 +13,19 @@ public static class ProgramRunner
 {
     public sealed record Result(string Stdout, string Stderr, int Status);
 
-    /// <summary>How a program is built: without libc (integer instructions only), static glibc, static-PIE glibc.</summary>
-    public static readonly Dictionary<string, string> Variants = new()
+    /// <summary>How a program is built: without libc (integer instructions only), static glibc, static-PIE
+    /// glibc, static musl (when musl-gcc, Debian's musl-tools, is installed).</summary>
+    public static readonly Dictionary<string, (string Compiler, string Flags)> Variants = new()
     {
-        ["tiny"] = "-nostdlib -static -O1 -fno-builtin -ffreestanding -fno-stack-protector -mgeneral-regs-only -fno-pie -no-pie",
-        ["static"] = "-static -O1",
-        ["static-pie"] = "-static-pie -O1",
+        ["tiny"] = ("gcc", "-nostdlib -static -O1 -fno-builtin -ffreestanding -fno-stack-protector -mgeneral-regs-only -fno-pie -no-pie"),
+        ["static"] = ("gcc", "-static -O1"),
+        ["static-pie"] = ("gcc", "-static-pie -O1"),
+        ["musl"] = ("musl-gcc", "-static -O1"),
     };
+
+    /// <summary>True if <paramref name="compiler"/> is on PATH.</summary>
+    public static bool HasCompiler(string compiler) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin").Split(':').Any(d => File.Exists(Path.Combine(d, compiler)));
 
     public static readonly string RepoRoot = FindRoot();
     public static readonly string Sources = Path.Combine(RepoRoot, "tests", "UniJit.Tests", "Syscalls", "programs");
@@ -38,16 +44,16 @@ public static class ProgramRunner
     public static string Compile(string name, string variant)
     {
         string src = Path.Combine(Sources, name + ".c");
-        string flags = Variants[variant];
+        var (compiler, flags) = Variants[variant];
         string key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
-            File.ReadAllText(src) + File.ReadAllText(Path.Combine(Sources, "tiny.h")) + flags)))[..16];
+            File.ReadAllText(src) + File.ReadAllText(Path.Combine(Sources, "tiny.h")) + compiler + flags)))[..16];
         Directory.CreateDirectory(cacheDir);
         string bin = Path.Combine(cacheDir, $"{name}-{variant}-{key}");
         if (File.Exists(bin)) return bin;
         string tmp = bin + "." + Environment.ProcessId + ".tmp";
         var args = flags.Split(' ').Concat(["-I", Sources, "-o", tmp, src]).ToArray();
-        var r = Run("gcc", args, cacheDir);
-        if (r.Status != 0) throw new InvalidOperationException($"gcc {string.Join(' ', args)} failed:\n{r.Stderr}");
+        var r = Run(compiler, args, cacheDir);
+        if (r.Status != 0) throw new InvalidOperationException($"{compiler} {string.Join(' ', args)} failed:\n{r.Stderr}");
         File.Move(tmp, bin, overwrite: true);
         return bin;
     }

@@ -17,6 +17,9 @@ public sealed class ProgramTests
         ["libc_mem/static-pie"] = "glibc's start-up uses SSE (pxor), which lands with the sse branch",
         ["libc_abort/static"] = "glibc's start-up uses SSE (pxor), which lands with the sse branch",
         ["libc_abort/static-pie"] = "glibc's start-up uses SSE (pxor), which lands with the sse branch",
+        ["libc_files/musl"] = "musl's compiled C uses SSE (pxor), which lands with the sse branch",
+        ["libc_mem/musl"] = "musl's compiled C uses SSE (pxor), which lands with the sse branch",
+        ["libc_abort/musl"] = "musl's compiled C uses SSE (pxor), which lands with the sse branch",
     };
 
     public static TheoryData<string, string> Programs()
@@ -26,7 +29,12 @@ public sealed class ProgramTests
         {
             string name = Path.GetFileNameWithoutExtension(src);
             if (name.StartsWith("tiny_")) data.Add(name, "tiny");
-            else { data.Add(name, "static"); data.Add(name, "static-pie"); }
+            else
+            {
+                data.Add(name, "static");
+                data.Add(name, "static-pie");
+                if (ProgramRunner.HasCompiler("musl-gcc")) data.Add(name, "musl");
+            }
         }
         return data;
     }

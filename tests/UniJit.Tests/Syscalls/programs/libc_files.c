@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SHOW(expr) do { long r_ = (long)(expr); printf("%-40s = %ld%s%s\n", #expr, r_, r_ < 0 ? " " : "", r_ < 0 ? strerrorname_np(errno) : ""); } while (0)
+#define SHOW(expr) do { long r_ = (long)(expr); if (r_ < 0) printf("%-40s = %ld errno %d\n", #expr, r_, errno); else printf("%-40s = %ld\n", #expr, r_); } while (0)
 
 static int cmp(const void *a, const void *b) { return strcmp(*(char **)a, *(char **)b); }
 
