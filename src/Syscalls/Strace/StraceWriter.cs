@@ -182,6 +182,7 @@ public sealed unsafe class StraceWriter
             case ArgKind.Utsname:
                 if (result < 0 || !Readable(v, 390)) return PtrText(v);
                 return $"{{sysname={Quote(CField(v, 65), false)}, nodename={Quote(CField(v + 65, 65), false)}, ...}}";
+            case ArgKind.GrndFlags: return Symbols.Flags(Symbols.GrndFlags, v & 0xFFFFFFFF);
             case ArgKind.FdFlags: return Symbols.Flags(Symbols.OpenFlags, v & 0xFFFFFFFF);
             case ArgKind.StatBuf: return result < 0 ? PtrText(v) : Stat(v);
             case ArgKind.FdPair:
@@ -250,7 +251,7 @@ public sealed unsafe class StraceWriter
         {
             ulong rdev = *(ulong*)(p + 40);
             ulong major = ((rdev >> 8) & 0xFFF) | ((rdev >> 32) & ~0xFFFUL), minor = (rdev & 0xFF) | ((rdev >> 12) & ~0xFFUL);
-            return $"{{st_mode={type}|{perm}, st_rdev=makedev({Hex(major)}, {minor}), ...}}";
+            return $"{{st_mode={type}|{perm}, st_rdev=makedev({Hex(major)}, {Hex(minor)}), ...}}";
         }
         return $"{{st_mode={type}|{perm}, st_size={*(long*)(p + 48)}, ...}}";
     }

@@ -36,6 +36,8 @@ public static class Symbols
 
     public static readonly (ulong, string)[] MremapFlags = [(1, "MREMAP_MAYMOVE"), (2, "MREMAP_FIXED"), (4, "MREMAP_DONTUNMAP")];
 
+    public static readonly (ulong, string)[] GrndFlags = [(1, "GRND_NONBLOCK"), (2, "GRND_RANDOM"), (4, "GRND_INSECURE")];
+
     public static readonly (ulong, string)[] MsyncFlags = [(1, "MS_ASYNC"), (2, "MS_INVALIDATE"), (4, "MS_SYNC")];
 
     public static readonly (ulong, string)[] SaFlags =

@@ -107,6 +107,7 @@ public enum ArgKind : byte
     SigSetOut,
     /// <summary>arch_prctl's address: a value for the SET codes, [value] written for the GET codes.</summary>
     ArchAddr,
+    GrndFlags,
     /// <summary>struct utsname the kernel writes: {sysname="Linux", nodename="vm", ...}.</summary>
     Utsname,
 }
@@ -131,7 +132,7 @@ public readonly record struct Arg(ArgKind Kind, int N = 0)
         MsyncFlags = new(ArgKind.MsyncFlags), FutexTimeout = new(ArgKind.FutexTimeout), FutexAddr2 = new(ArgKind.FutexAddr2),
         FutexVal3 = new(ArgKind.FutexVal3), RlimitIn = new(ArgKind.RlimitIn), RlimitOut = new(ArgKind.RlimitOut),
         SigactionIn = new(ArgKind.SigactionIn), SigactionOut = new(ArgKind.SigactionOut), SigSetOut = new(ArgKind.SigSetOut),
-        ArchAddr = new(ArgKind.ArchAddr), Utsname = new(ArgKind.Utsname);
+        ArchAddr = new(ArgKind.ArchAddr), Utsname = new(ArgKind.Utsname), GrndFlags = new(ArgKind.GrndFlags);
     public static Arg IovIn(int countArg) => new(ArgKind.IovIn, countArg);
     public static Arg IovOut(int countArg) => new(ArgKind.IovOut, countArg);
     public static Arg PollFds(int countArg) => new(ArgKind.PollFds, countArg);

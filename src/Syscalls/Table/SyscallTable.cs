@@ -197,7 +197,7 @@ public static class SyscallTable
         R(Nr.sysinfo, null, OutS(Sysinfo)),
         R(Nr.personality, ProcessCalls.Personality, Hex),
         R(Nr.prctl, ProcessCalls.Prctl, Int, Hex, Hex, Hex, Hex),
-        R(Nr.getrandom, null, OutHex(1), ULong, Hex),
+        R(Nr.getrandom, null, OutHex(1), ULong, GrndFlags),
         R(Nr.sched_yield, null),
         R(Nr.sched_getaffinity, null, Int, ULong, Ptr),
         R(Nr.sched_setaffinity, null, Int, ULong, Ptr),

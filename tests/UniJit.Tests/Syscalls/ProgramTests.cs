@@ -11,15 +11,6 @@ public sealed class ProgramTests
     /// fails this test, so that the list stays true.</summary>
     static readonly Dictionary<string, string> KnownFailures = new()
     {
-        ["libc_files/static"] = "glibc's start-up uses SSE (pxor), which lands with the sse branch",
-        ["libc_files/static-pie"] = "glibc's start-up uses SSE (pxor), which lands with the sse branch",
-        ["libc_mem/static"] = "glibc's start-up uses SSE (pxor), which lands with the sse branch",
-        ["libc_mem/static-pie"] = "glibc's start-up uses SSE (pxor), which lands with the sse branch",
-        ["libc_abort/static"] = "glibc's start-up uses SSE (pxor), which lands with the sse branch",
-        ["libc_abort/static-pie"] = "glibc's start-up uses SSE (pxor), which lands with the sse branch",
-        ["libc_files/musl"] = "musl's compiled C uses SSE (pxor), which lands with the sse branch",
-        ["libc_mem/musl"] = "musl's compiled C uses SSE (pxor), which lands with the sse branch",
-        ["libc_abort/musl"] = "musl's compiled C uses SSE (pxor), which lands with the sse branch",
     };
 
     public static TheoryData<string, string> Programs()

@@ -128,7 +128,7 @@ public sealed unsafe class StraceTests : IDisposable
         string[] lines = Lines().Split('\n');
         Assert.Equal("pipe2([3, 4], O_CLOEXEC)".PadRight(40) + "= 0", lines[0]);
         Assert.Equal("writev(4, [{iov_base=\"ab\", iov_len=2}, {iov_base=\"cdef\", iov_len=4}], 2) = 6", lines[1]);
-        Assert.Equal("stat(\"/dev/null\", {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 3), ...}) = 0", lines[2]);
+        Assert.Equal("stat(\"/dev/null\", {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}) = 0", lines[2]);
         Assert.Equal("rt_sigaction(SIGUSR2, {sa_handler=SIG_IGN, sa_mask=[INT], sa_flags=SA_RESTORER, sa_restorer=0x401000}, NULL, 8) = 0", lines[3]);
         Assert.Equal("setrlimit(RLIMIT_STACK, {rlim_cur=8192*1024, rlim_max=RLIM_INFINITY}) = 0", lines[4]);
         Assert.Equal("nanosleep({tv_sec=0, tv_nsec=1000}, NULL) = 0", lines[5]);
