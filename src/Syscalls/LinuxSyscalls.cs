@@ -53,7 +53,7 @@ public sealed unsafe class LinuxSyscalls : ISyscallHandler
         s->Gpr[0] = (ulong)r;
         if (Kernel.Trace is { } trace)
             trace.Line(StraceWriter.Line(row, in args, r));
-        else if (row == null && Kernel.Options.WarnUnimplemented && warned.Add((int)nr))
+        else if ((row == null || row.Stub) && Kernel.Options.WarnUnimplemented && warned.Add((int)nr))
             Warn($"unijit: unimplemented syscall {Nr.Name((int)nr) ?? "syscall_" + nr} ({nr})");
     }
 

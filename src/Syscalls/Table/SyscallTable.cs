@@ -17,6 +17,7 @@ public static class SyscallTable
 {
     static SyscallRow R(int nr, H? handler, params Arg[] args) => new(nr, Nr.Name(nr)!, handler, args);
     static SyscallRow R(int nr, H? handler, Ret ret, params Arg[] args) => new(nr, Nr.Name(nr)!, handler, args, ret);
+    static SyscallRow Stub(int nr, params Arg[] args) => new(nr, Nr.Name(nr)!, ProcessCalls.NotYet, args) { Stub = true };
     static SyscallRow NewFd(int nr, int cloexecArg, ulong bit, params Arg[] args) => new(nr, Nr.Name(nr)!, null, args, Ret.NewFd, cloexecArg, bit);
 
     // System.IO.Path would otherwise shadow the imported Arg.Path.
@@ -249,13 +250,13 @@ public static class SyscallTable
         R(Nr.shutdown, null, Fd, Int),
 
         // Not yet: processes (fork/exec), signal return. Named rows so that strace shows the arguments.
-        R(Nr.fork, ProcessCalls.NotYet),
-        R(Nr.vfork, ProcessCalls.NotYet),
-        R(Nr.clone, ProcessCalls.NotYet, Hex, Addr, Addr, Addr, Hex),
-        R(Nr.clone3, ProcessCalls.NotYet, Ptr, ULong),
-        R(Nr.execve, ProcessCalls.NotYet, Path, Ptr, Ptr),
-        R(Nr.execveat, ProcessCalls.NotYet, DirFd, Path, Ptr, Ptr, AtFlags),
-        R(Nr.rt_sigreturn, ProcessCalls.NotYet),
+        Stub(Nr.fork),
+        Stub(Nr.vfork),
+        Stub(Nr.clone, Hex, Addr, Addr, Addr, Hex),
+        Stub(Nr.clone3, Ptr, ULong),
+        Stub(Nr.execve, Path, Ptr, Ptr),
+        Stub(Nr.execveat, DirFd, Path, Ptr, Ptr, AtFlags),
+        Stub(Nr.rt_sigreturn),
     ];
 
     /// <summary>The rows indexed by call number (null: no row, ENOSYS).</summary>
