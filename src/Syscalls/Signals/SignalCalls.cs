@@ -129,6 +129,21 @@ public static class SignalCalls
         return ToSelf(k, a.Cpu, sig, "tkill");
     }
 
+    /// <summary>
+    /// The SIGPIPE that Linux raises on a write to a pipe or socket with no reader. The .NET runtime
+    /// ignores SIGPIPE for itself, so the host call just fails with EPIPE; the guest's disposition
+    /// decides here: by default the process dies by SIGPIPE, silently as a shell expects (no report).
+    /// </summary>
+    public static void BrokenPipe(Kernel k, Runtime.State.Cpu cpu)
+    {
+        const int SIGPIPE = 13;
+        ulong handler = k.Signals.Actions[SIGPIPE].Handler;
+        if ((cpu.SignalMask & (1UL << (SIGPIPE - 1))) != 0) { k.Signals.Pending |= 1UL << (SIGPIPE - 1); return; }
+        if (handler != SignalState.SIG_DFL) return;
+        k.Process.LastReport = null;
+        throw new GuestExitException(128 + SIGPIPE, SIGPIPE);
+    }
+
     /// <summary>A signal to the calling process. Ignored and caught signals are dropped for now (no delivery
     /// to handlers yet); blocked ones wait in the pending set; a default action that terminates ends the
     /// guest by that signal.</summary>
@@ -143,7 +158,8 @@ public static class SignalCalls
             if (blocked) { k.Signals.Pending |= 1UL << (sig - 1); return 0; }
             if (handler != SignalState.SIG_DFL || !SignalState.DefaultTerminates(sig)) return 0;
         }
-        k.Process.LastReport = $"{Symbols.SignalName(sig)} sent by the guest to itself ({how})";
+        // Shells report deaths by signal except SIGPIPE's; so does the launcher, from this report.
+        k.Process.LastReport = sig == 13 ? null : $"{Symbols.SignalName(sig)} sent by the guest to itself ({how})";
         throw new GuestExitException(128 + sig, sig);
     }
 }

@@ -19,7 +19,7 @@ public static unsafe class Forwarder
     {
         var args = row.Args;
         Span<long> v = stackalloc long[6];
-        byte*[] pinned = new byte*[2];
+        byte** pinned = stackalloc byte*[2];
         int npinned = 0;
         int atFlags = 0;
         for (int i = 0; i < args.Length; i++)

@@ -62,7 +62,7 @@ static const char *errname(i64 r)
     case 1: return "EPERM"; case 2: return "ENOENT"; case 9: return "EBADF"; case 11: return "EAGAIN";
     case 12: return "ENOMEM"; case 13: return "EACCES"; case 14: return "EFAULT"; case 17: return "EEXIST";
     case 20: return "ENOTDIR"; case 21: return "EISDIR"; case 22: return "EINVAL"; case 24: return "EMFILE";
-    case 25: return "ENOTTY"; case 29: return "ESPIPE"; case 34: return "ERANGE"; case 38: return "ENOSYS";
+    case 25: return "ENOTTY"; case 29: return "ESPIPE"; case 32: return "EPIPE"; case 34: return "ERANGE"; case 38: return "ENOSYS";
     case 39: return "ENOTEMPTY"; case 40: return "ELOOP"; case 110: return "ETIMEDOUT";
     default: return "E?";
     }
