@@ -36,7 +36,10 @@ public sealed unsafe class RegionCompiler : ICompiler
             for (ulong p = b.Start >> GuestMemory.PageShift; p <= (b.End - 1) >> GuestMemory.PageShift; p++)
                 process.Blocks.AddDependency(entry, p);
         }
-        return new CompiledRegion(code, region.InstructionCount, c.IlSize);
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        code(null!, null);
+        var jit = System.Diagnostics.Stopwatch.GetElapsedTime(t0);
+        return new CompiledRegion(code, region.InstructionCount, c.IlSize) { JitTime = jit };
     }
 
     internal sealed class Compilation
@@ -79,16 +82,30 @@ public sealed unsafe class RegionCompiler : ICompiler
 
         public RegionCode Emit()
         {
+            // Called with a null state, the method returns at once: that call makes RyuJIT compile it
+            // (on whichever thread asks), so JIT time is measured and kept off the guest's first run.
+            var body = il.DefineLabel();
+            il.Emit(OpCodes.Ldarg_2);
+            il.Emit(OpCodes.Brtrue, body);
+            il.Emit(OpCodes.Ret);
+            il.MarkLabel(body);
             em.Reload();
             il.BeginExceptionBlock();
             foreach (var b in region.Blocks) EmitBlock(b);
             il.BeginCatchBlock(typeof(Exception));
             il.Emit(OpCodes.Pop);
-            var skip = il.DefineLabel();
-            il.Emit(OpCodes.Ldloc, inHelper);
-            il.Emit(OpCodes.Brtrue, skip);
-            em.Spill();
-            il.MarkLabel(skip);
+            // Registers a running handler writes are current in the state (it may have made partial
+            // progress, as rep movs does); every other register is current in its local.
+            for (int r = 0; r < 16; r++)
+            {
+                var skip = il.DefineLabel();
+                il.Emit(OpCodes.Ldloc, inHelper);
+                il.Emit(OpCodes.Ldc_I4, 1 << r);
+                il.Emit(OpCodes.And);
+                il.Emit(OpCodes.Brtrue, skip);
+                em.SpillOne(r);
+                il.MarkLabel(skip);
+            }
             em.LdStateAddr(StateLayout.Rip);
             il.Emit(OpCodes.Ldloc, curIp);
             il.Emit(OpCodes.Stind_I8);
@@ -182,12 +199,13 @@ public sealed unsafe class RegionCompiler : ICompiler
             int index = fallbackInsns.Count;
             fallbackInsns.Add(ins);
             MayFault(in ins);
-            em.Spill();
+            var (used, written) = RegisterUse.Of(in ins);
+            em.Spill(used);
             // The interpreter runs a block with RIP preset to the fall-through address.
             em.LdStateAddr(StateLayout.Rip);
             em.LdConst(ins.NextIP);
             il.Emit(OpCodes.Stind_I8);
-            il.Emit(OpCodes.Ldc_I4_1);
+            il.Emit(OpCodes.Ldc_I4, written);
             il.Emit(OpCodes.Stloc, inHelper);
             il.Emit(OpCodes.Ldarg_1);
             il.Emit(OpCodes.Ldarg_0);
@@ -200,7 +218,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                 [typeof(Cpu), typeof(Instruction).MakeByRefType()], null);
             il.Emit(OpCodes.Ldc_I4_0);
             il.Emit(OpCodes.Stloc, inHelper);
-            em.Reload();
+            em.Reload(written);
             ended = false;
             if (ins.FlowControl != FlowControl.Next || ins.Code == Code.Syscall)
             {

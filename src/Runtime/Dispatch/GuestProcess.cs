@@ -37,7 +37,7 @@ public sealed unsafe class GuestProcess
 
     public long RegionsCompiled, RegionEntries, CompileFailures;
     public long IlBytes;
-    public TimeSpan CompileTime;
+    public TimeSpan CompileTime, JitTime;
 
     /// <summary>Runs <paramref name="cpu"/> until the guest exits or dies.</summary>
     public GuestOutcome Run(Cpu cpu)
@@ -110,6 +110,9 @@ public sealed unsafe class GuestProcess
         block.Compiled = r;
         RegionsCompiled++;
         IlBytes += r.IlBytes;
+        JitTime += r.JitTime;
+        if (Environment.GetEnvironmentVariable("UNIJIT_DEBUG") == "2")
+            Console.Error.WriteLine($"unijit: region 0x{block.Start:x}: {r.Instructions} instructions, {r.IlBytes} IL bytes, JIT {r.JitTime.TotalMilliseconds:F2} ms");
         return r;
     }
 
