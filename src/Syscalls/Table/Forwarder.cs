@@ -35,7 +35,12 @@ public static unsafe class Forwarder
                 switch (arg.Kind)
                 {
                     case ArgKind.Ptr: v[i] = Guest.Ptr(x); break;
-                    case ArgKind.Fd: v[i] = k.Fds.HostOrThrow((int)x); break;
+                    case ArgKind.Fd:
+                        // The common failure is returned, not thrown: exceptions cost microseconds each.
+                        int h = k.Fds.Host((int)x);
+                        if (h < 0) return h;
+                        v[i] = h;
+                        break;
                     case ArgKind.DirFd:
                         // Resolved together with the path that follows it.
                         if (i + 1 >= args.Length || args[i + 1].Kind is not (ArgKind.Path or ArgKind.LPath))
