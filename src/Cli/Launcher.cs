@@ -108,17 +108,29 @@ public static partial class Launcher
         var process = new GuestProcess(opt) { ExePath = Path.GetFullPath(image.Path) };
         var cpu = new Cpu(process) { Tid = Environment.ProcessId };
         process.Syscalls = new UniJit.Syscalls.LinuxSyscalls(process);
+        if (opt.Tier != Tier.Interp) process.Compiler = new UniJit.IlBackend.Emit.RegionCompiler();
         ProgramLoader.Load(cpu, image, interp, execFn, guestArgs, env, Cpuid.Hwcap);
         var outcome = process.Run(cpu);
-        if (opt.Stats) Console.Error.WriteLine(
-            $"unijit: stats: {process.InstructionsInterpreted} instructions interpreted, {process.BlocksRun} blocks run, " +
-            $"{process.Blocks.Decoded} blocks decoded, {process.Blocks.Invalidated} invalidated");
+        if (opt.Stats) PrintStats(process, cpu);
         if (outcome.Signal != 0)
         {
             if (outcome.Report != null) Console.Error.WriteLine($"unijit: guest killed by {outcome.Report}");
             DieBySignal(outcome.Signal);
         }
         return outcome.Status & 0xFF;
+    }
+
+    static unsafe void PrintStats(GuestProcess p, Cpu cpu)
+    {
+        Console.Error.WriteLine($"unijit: stats: tier {p.Options.Tier}");
+        Console.Error.WriteLine($"unijit: stats:   instructions interpreted  {p.InstructionsInterpreted,14:N0}");
+        Console.Error.WriteLine($"unijit: stats:   instructions translated   {cpu.S->InstructionCount,14:N0}");
+        Console.Error.WriteLine($"unijit: stats:   blocks interpreted        {p.BlocksRun,14:N0}");
+        Console.Error.WriteLine($"unijit: stats:   blocks decoded            {p.Blocks.Decoded,14:N0} ({p.Blocks.Invalidated:N0} invalidated)");
+        Console.Error.WriteLine($"unijit: stats:   regions compiled          {p.RegionsCompiled,14:N0} ({p.CompileFailures:N0} failed)");
+        Console.Error.WriteLine($"unijit: stats:   region entries            {p.RegionEntries,14:N0}");
+        Console.Error.WriteLine($"unijit: stats:   IL bytes                  {p.IlBytes,14:N0}");
+        Console.Error.WriteLine($"unijit: stats:   translation time (ms)     {p.CompileTime.TotalMilliseconds,14:N1}");
     }
 
     /// <summary>Finds the program as execvp would: a name without '/' is searched in PATH.</summary>

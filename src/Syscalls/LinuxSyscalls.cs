@@ -1,28 +1,80 @@
 using UniJit.Runtime.Dispatch;
+using UniJit.Runtime.Memory;
+using UniJit.Runtime.Semantics;
 using UniJit.Runtime.State;
+using UniJit.Syscalls.Strace;
+using UniJit.Syscalls.Table;
 
 namespace UniJit.Syscalls;
 
-/// <summary>The managed POSIX layer: Linux x86-64 system calls by number.</summary>
-public sealed unsafe class LinuxSyscalls(GuestProcess process) : ISyscallHandler
+/// <summary>
+/// The managed POSIX layer: the <c>syscall</c> instruction lands in <see cref="Syscall"/>, which finds
+/// the call's row in <see cref="SyscallTable"/> and runs its handler (or forwards it to the host with
+/// its arguments translated). Results follow the kernel's convention, a value or -errno in RAX;
+/// RCX and R11 get the return RIP and RFLAGS as the hardware's syscall leaves them.
+///
+/// A handler fails by returning -errno or by throwing <see cref="SyscallError"/>; a guest pointer that
+/// turns out to be unmapped while the handler reads or writes it becomes -EFAULT. Exits unwind as
+/// <see cref="GuestExitException"/>, printed by --strace as strace does ("= ?", "+++ exited with 0 +++").
+/// </summary>
+public sealed unsafe class LinuxSyscalls : ISyscallHandler
 {
+    public Kernel Kernel { get; }
+    readonly SyscallRow?[] table = SyscallTable.ByNumber;
+    readonly HashSet<int> warned = new();
+
+    public LinuxSyscalls(GuestProcess process) => Kernel = new Kernel(process);
+
+    /// <summary>As above, with strace lines and warnings written to host fd <paramref name="diagFd"/>.</summary>
+    public LinuxSyscalls(GuestProcess process, int diagFd) => Kernel = new Kernel(process, diagFd);
+
     public void Syscall(Cpu cpu)
     {
         var s = cpu.S;
-        long nr = (long)s->Gpr[0];
+        var args = new SysArgs(cpu);
+        s->Gpr[1] = s->Rip;
+        s->Gpr[11] = Flags.Get(s);
+        ulong nr = s->Gpr[0];
+        var row = nr < (ulong)table.Length ? table[nr] : null;
         long r;
-        switch (nr)
+        try
         {
-            case 1:
-                r = UniJit.Runtime.Memory.Native.Sys(1, (long)s->Gpr[7], (long)(UniJit.Runtime.Memory.GuestMemory.Base + s->Gpr[6]), (long)s->Gpr[2]);
-                break;
-            case 60:
-            case 231:
-                throw new GuestExitException((int)s->Gpr[7] & 0xFF);
-            default:
-                r = -38;
-                break;
+            r = Invoke(row, in args);
+        }
+        catch (GuestExitException e)
+        {
+            if (Kernel.Trace is { } t)
+            {
+                t.Line(StraceWriter.Result(StraceWriter.Call(row, in args, 0), 0, Ret.None));
+                t.Line(e.Signal != 0 ? $"+++ killed by {Symbols.SignalName(e.Signal)} +++" : $"+++ exited with {e.Status & 0xFF} +++");
+            }
+            throw;
         }
         s->Gpr[0] = (ulong)r;
+        if (Kernel.Trace is { } trace)
+            trace.Line(StraceWriter.Result(StraceWriter.Call(row, in args, r), r, row?.Ret ?? Ret.Int));
+        else if (row == null && Kernel.Options.WarnUnimplemented && warned.Add((int)nr))
+            Warn($"unijit: unimplemented syscall {Nr.Name((int)nr) ?? "syscall_" + nr} ({nr})");
     }
+
+    /// <summary>Runs one call and returns its result (or -errno); also the entry point for embedders and tests.</summary>
+    public long Invoke(SyscallRow? row, in SysArgs args)
+    {
+        if (row == null) return -Errno.ENOSYS;
+        try
+        {
+            return row.Handler != null ? row.Handler(Kernel, in args) : Forwarder.Forward(Kernel, row, in args);
+        }
+        catch (SyscallError e) { return -e.Errno; }
+        catch (GuestFaultException) { return -Errno.EFAULT; }
+    }
+
+    /// <summary>Runs call <paramref name="nr"/> with the given arguments (tests, embedders).</summary>
+    public long Call(Cpu cpu, int nr, ulong a0 = 0, ulong a1 = 0, ulong a2 = 0, ulong a3 = 0, ulong a4 = 0, ulong a5 = 0)
+    {
+        var args = new SysArgs(cpu, nr, a0, a1, a2, a3, a4, a5);
+        return Invoke(nr >= 0 && nr < table.Length ? table[nr] : null, in args);
+    }
+
+    void Warn(string text) => new StraceWriter(Kernel.DiagFd).Line(text);
 }

@@ -15,6 +15,10 @@ public sealed unsafe class Block
     public int ExecCount;
     /// <summary>False once the block's page was written or unmapped.</summary>
     public bool Valid = true;
+    /// <summary>The translated region that starts here (IL tier), or null while interpreted.</summary>
+    public CompiledRegion? Compiled;
+    /// <summary>Set once the IL tier was asked for this block (so it is not asked again).</summary>
+    public bool CompileRequested;
 
     public Block(ulong start, Instruction[] insns)
     {

@@ -60,6 +60,18 @@ public sealed class BlockCache
         }
     }
 
+    /// <summary>Makes a write to <paramref name="page"/> also drop <paramref name="entry"/> (a translated region
+    /// that starts at <paramref name="entry"/> and has code on that page).</summary>
+    public unsafe void AddDependency(Block entry, ulong page)
+    {
+        lock (pageGate)
+        {
+            GuestMemory.Perm[page] |= GuestMemory.PermCode;
+            if (!byPage.TryGetValue(page, out var list)) byPage[page] = list = new List<Block>();
+            list.Add(entry);
+        }
+    }
+
     /// <summary>Drops every block with bytes on guest page number <paramref name="page"/>.</summary>
     public void InvalidatePage(ulong page)
     {
@@ -70,6 +82,7 @@ public sealed class BlockCache
             {
                 if (!b.Valid) continue;
                 b.Valid = false;
+                b.Compiled = null;
                 blocks.TryRemove(new KeyValuePair<ulong, Block>(b.Start, b));
                 Invalidated++;
             }

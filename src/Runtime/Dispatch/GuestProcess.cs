@@ -30,12 +30,23 @@ public sealed unsafe class GuestProcess
 
     public GuestProcess(RunOptions options) => Options = options;
 
+    /// <summary>The IL tier, when one is attached; null runs everything in the interpreter.</summary>
+    public ICompiler? Compiler;
+    /// <summary>Block entries after which <see cref="Tier.Auto"/> translates a block's region.</summary>
+    public int HotThreshold = 100;
+
+    public long RegionsCompiled, RegionEntries, CompileFailures;
+    public long IlBytes;
+    public TimeSpan CompileTime;
+
     /// <summary>Runs <paramref name="cpu"/> until the guest exits or dies.</summary>
     public GuestOutcome Run(Cpu cpu)
     {
         CpuState* s = cpu.S;
         var cache = Blocks;
-        long executed = 0, blocksRun = 0;
+        long executed = 0, blocksRun = 0, regionEntries = 0;
+        int threshold = Options.Tier switch { Tier.Jit => 1, Tier.Interp => int.MaxValue, _ => HotThreshold };
+        if (Compiler == null) threshold = int.MaxValue;
         try
         {
             while (true)
@@ -45,6 +56,20 @@ public sealed unsafe class GuestProcess
                 {
                     try { block = cache.Decode(rip); }
                     catch (GuestFaultException f) { Fault(cpu, rip, f); continue; }
+                }
+                var compiled = block.Compiled;
+                if (compiled == null && ++block.ExecCount >= threshold && !block.CompileRequested)
+                {
+                    block.CompileRequested = true;
+                    compiled = Compile(block);
+                }
+                if (compiled != null)
+                {
+                    regionEntries++;
+                    try { compiled.Code(cpu, s); }
+                    catch (GuestFaultException f) { Fault(cpu, s->Rip, f); }
+                    catch (GuestSignalException g) { Signal(cpu, g); }
+                    continue;
                 }
                 var insns = block.Insns;
                 var handlers = block.Handlers;
@@ -64,8 +89,28 @@ public sealed unsafe class GuestProcess
         {
             InstructionsInterpreted += executed;
             BlocksRun += blocksRun;
+            RegionEntries += regionEntries;
             return new GuestOutcome(e.Status, e.Signal, e.Signal != 0 ? LastReport : null);
         }
+    }
+
+    CompiledRegion? Compile(Block block)
+    {
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        CompiledRegion? r;
+        try { r = Compiler!.Compile(this, block); }
+        catch (Exception e) when (e is not GuestExitException)
+        {
+            CompileFailures++;
+            if (Environment.GetEnvironmentVariable("UNIJIT_DEBUG") == "1") Console.Error.WriteLine($"unijit: compile 0x{block.Start:x} failed: {e}");
+            r = null;
+        }
+        CompileTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0);
+        if (r == null || !block.Valid) return null;
+        block.Compiled = r;
+        RegionsCompiled++;
+        IlBytes += r.IlBytes;
+        return r;
     }
 
     /// <summary>The report for the signal that ended the process.</summary>

@@ -51,6 +51,7 @@ public static unsafe class GuestCode
         GuestMemory.WriteBytes(CodeAddress, code);
         AddressSpace.Protect(CodeAddress, 0x10000, Native.PROT_READ | Native.PROT_EXEC);
         var process = new GuestProcess(new RunOptions { Tier = tier }) { Syscalls = new ExitOnly() };
+        if (tier != Tier.Interp) process.Compiler = new UniJit.IlBackend.Emit.RegionCompiler();
         var cpu = new Cpu(process);
         cpu.S->Gpr[4] = StackTop - 64;
         cpu.S->Rip = CodeAddress;

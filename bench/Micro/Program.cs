@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(UniJit.Bench.Micro.EngineBenchmarks).Assembly).Run(args);

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+
+// Whole-program benchmark: builds bench/programs/*.c with gcc -O2 -static, runs each natively, under
+// UniJit (in the tiers asked for) and under qemu-x86_64, alternating the runners in every round, and
+// prints medians, ratios and peak memory. Outputs are compared with the native run's.
+//
+//   dotnet run -c Release --project bench/Runner -- [--runs N] [--tiers jit,interp] [--only a,b] [--scale N]
+
+var root = FindRoot();
+int runs = 5, scale = 1;
+var tiers = new List<string> { "auto" };
+string[]? only = null;
+for (int i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--runs": runs = int.Parse(args[++i]); break;
+        case "--scale": scale = int.Parse(args[++i]); break;
+        case "--tiers": tiers = args[++i].Split(',').ToList(); break;
+        case "--only": only = args[++i].Split(','); break;
+        default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+    }
+}
+
+string unijit = Path.Combine(root, ".build", "unijit", "unijit");
+Run(Path.Combine(root, "unijit"), "--version"); // builds UniJit if needed
+string? qemu = new[] { "/usr/bin/qemu-x86_64", "/usr/bin/qemu-x86_64-static" }.FirstOrDefault(File.Exists);
+bool haveTime = File.Exists("/usr/bin/time");
+if (qemu == null) Console.Error.WriteLine("note: qemu-x86_64 not found (apt-get install qemu-user); its column is left out");
+if (!haveTime) Console.Error.WriteLine("note: /usr/bin/time not found (apt-get install time); peak memory is left out");
+
+string outDir = Path.Combine(root, "bench", ".build");
+Directory.CreateDirectory(outDir);
+var programs = Directory.GetFiles(Path.Combine(root, "bench", "programs"), "*.c").OrderBy(p => p)
+    .Where(p => only == null || only.Contains(Path.GetFileNameWithoutExtension(p))).ToList();
+
+var runners = new List<(string name, Func<string, string[]> cmd)> { ("native", exe => [exe]) };
+foreach (var t in tiers) runners.Add(($"unijit-{t}", exe => [unijit, $"--tier={t}", exe]));
+if (qemu != null) runners.Add(("qemu", exe => [qemu, exe]));
+
+Console.WriteLine($"# {runs} runs per cell, scale {scale}, medians; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+var header = new List<string> { "program" };
+foreach (var r in runners) header.Add($"{r.name} s");
+foreach (var r in runners.Skip(1)) header.Add($"{r.name}/native");
+foreach (var t in tiers) if (qemu != null) header.Add($"unijit-{t}/qemu");
+foreach (var r in runners) header.Add($"{r.name} MB");
+Console.WriteLine(string.Join(" | ", header));
+var ratios = runners.ToDictionary(r => r.name, _ => new List<double>());
+var vsQemu = tiers.ToDictionary(t => t, _ => new List<double>());
+
+foreach (var src in programs)
+{
+    string name = Path.GetFileNameWithoutExtension(src);
+    string exe = Path.Combine(outDir, name);
+    if (!File.Exists(exe) || File.GetLastWriteTimeUtc(exe) < File.GetLastWriteTimeUtc(src))
+        Run("gcc", "-O2", "-static", "-o", exe, src, "-lm");
+    var times = runners.ToDictionary(r => r.name, _ => new List<double>());
+    var mem = runners.ToDictionary(r => r.name, _ => 0L);
+    string? expected = null;
+    for (int round = 0; round < runs; round++)
+    {
+        foreach (var r in runners)
+        {
+            var (secs, kb, output) = Measure(r.cmd(exe).Append(scale.ToString()).ToArray());
+            expected ??= output;
+            if (output != expected) Console.Error.WriteLine($"warning: {name} under {r.name} printed different output");
+            times[r.name].Add(secs);
+            mem[r.name] = Math.Max(mem[r.name], kb);
+        }
+    }
+    var med = runners.ToDictionary(r => r.name, r => Median(times[r.name]));
+    var row = new List<string> { name };
+    foreach (var r in runners) row.Add(med[r.name].ToString("F3", CultureInfo.InvariantCulture));
+    foreach (var r in runners.Skip(1))
+    {
+        double ratio = med[r.name] / med["native"];
+        ratios[r.name].Add(ratio);
+        row.Add(ratio.ToString("F2", CultureInfo.InvariantCulture) + "x");
+    }
+    foreach (var t in tiers)
+        if (qemu != null)
+        {
+            double q = med[$"unijit-{t}"] / med["qemu"];
+            vsQemu[t].Add(q);
+            row.Add(q.ToString("F2", CultureInfo.InvariantCulture) + "x");
+        }
+    foreach (var r in runners) row.Add(haveTime ? (mem[r.name] / 1024.0).ToString("F1", CultureInfo.InvariantCulture) : "-");
+    Console.WriteLine(string.Join(" | ", row));
+}
+foreach (var r in runners.Skip(1))
+    Console.WriteLine($"geometric mean {r.name}/native: {GeoMean(ratios[r.name]):F2}x");
+foreach (var t in tiers)
+    if (qemu != null) Console.WriteLine($"geometric mean unijit-{t}/qemu: {GeoMean(vsQemu[t]):F2}x");
+return 0;
+
+(double secs, long kb, string output) Measure(string[] cmd)
+{
+    var psi = new ProcessStartInfo(haveTime ? "/usr/bin/time" : cmd[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+    if (haveTime) { psi.ArgumentList.Add("-f"); psi.ArgumentList.Add("@@%M"); foreach (var a in cmd) psi.ArgumentList.Add(a); }
+    else foreach (var a in cmd.Skip(1)) psi.ArgumentList.Add(a);
+    var sw = Stopwatch.StartNew();
+    using var p = Process.Start(psi)!;
+    var stdout = p.StandardOutput.ReadToEndAsync();
+    var stderr = p.StandardError.ReadToEnd();
+    p.WaitForExit();
+    sw.Stop();
+    long kb = 0;
+    var line = stderr.Split('\n').LastOrDefault(l => l.StartsWith("@@"));
+    if (line != null) long.TryParse(line[2..], out kb);
+    return (sw.Elapsed.TotalSeconds, kb, stdout.Result + $"[exit {p.ExitCode}]");
+}
+
+static double Median(List<double> xs)
+{
+    var s = xs.OrderBy(x => x).ToList();
+    return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
+}
+
+static double GeoMean(List<double> xs) => xs.Count == 0 ? double.NaN : Math.Exp(xs.Average(Math.Log));
+
+static void Run(string file, params string[] a)
+{
+    var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true };
+    foreach (var x in a) psi.ArgumentList.Add(x);
+    using var p = Process.Start(psi)!;
+    p.StandardOutput.ReadToEnd();
+    p.WaitForExit();
+    if (p.ExitCode != 0) throw new Exception($"{file} {string.Join(' ', a)} failed with {p.ExitCode}");
+}
+
+static string FindRoot()
+{
+    var d = new DirectoryInfo(AppContext.BaseDirectory);
+    while (d != null && !File.Exists(Path.Combine(d.FullName, "UniJit.sln"))) d = d.Parent;
+    return d?.FullName ?? throw new Exception("cannot find the repository root (UniJit.sln)");
+}

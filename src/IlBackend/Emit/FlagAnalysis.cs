@@ -1,0 +1,152 @@
+using Iced.Intel;
+using UniJit.IlBackend.Analysis;
+using UniJit.Runtime.Dispatch;
+
+namespace UniJit.IlBackend.Emit;
+
+/// <summary>
+/// Flag liveness over a region: for each inline flag-producing instruction, whether anything may
+/// read the flags it leaves in the state before they are overwritten. A jcc/setcc/cmov that the
+/// emitter fuses with the producer just before it reads the producer's operands, not the state,
+/// and so does not count. Region exits count as readers (the code after them is unknown).
+/// </summary>
+public static class FlagAnalysis
+{
+    const RflagsBits Arith = RflagsBits.OF | RflagsBits.SF | RflagsBits.ZF | RflagsBits.AF | RflagsBits.CF | RflagsBits.PF;
+
+    /// <summary>Returns, per block, an array telling for each instruction whether its flags must be stored.</summary>
+    public static Dictionary<Block, bool[]> Analyze(Region region)
+    {
+        var index = region.Blocks.ToDictionary(b => b.Start);
+        var liveIn = region.Blocks.ToDictionary(b => b, _ => false);
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (var b in region.Blocks)
+            {
+                bool v = LiveIn(b, LiveOut(b, index, liveIn));
+                if (v != liveIn[b]) { liveIn[b] = v; changed = true; }
+            }
+        }
+        var result = new Dictionary<Block, bool[]>();
+        foreach (var b in region.Blocks)
+        {
+            var need = new bool[b.Insns.Length];
+            bool live = LiveOut(b, index, liveIn);
+            // Backward scan: 'live' = flags in the state are read after this point.
+            for (int k = b.Insns.Length - 1; k >= 0; k--)
+            {
+                need[k] = live;
+                var (reads, writesAll) = Effect(b.Insns, k);
+                if (writesAll) live = false;
+                if (reads) live = true;
+            }
+            result[b] = need;
+        }
+        return result;
+    }
+
+    static bool LiveOut(Block b, Dictionary<ulong, Block> index, Dictionary<Block, bool> liveIn)
+    {
+        if (b.Insns.Length == 0) return true;
+        ref readonly var last = ref b.Insns[^1];
+        bool exits = last.FlowControl switch
+        {
+            FlowControl.Next => last.Code == Code.Syscall || !index.ContainsKey(b.End),
+            FlowControl.ConditionalBranch => last.Op0Kind != OpKind.NearBranch64 || !index.ContainsKey(last.NearBranchTarget) || !index.ContainsKey(b.End),
+            FlowControl.UnconditionalBranch => last.Op0Kind != OpKind.NearBranch64 || !index.ContainsKey(last.NearBranchTarget),
+            _ => true,
+        };
+        if (exits) return true;
+        bool live = false;
+        foreach (var t in RegionBuilder.Successors(b))
+            if (index.TryGetValue(t, out var nb)) live |= liveIn[nb];
+        return live;
+    }
+
+    static bool LiveIn(Block b, bool liveOut)
+    {
+        for (int k = 0; k < b.Insns.Length; k++)
+        {
+            var (reads, writesAll) = Effect(b.Insns, k);
+            if (reads) return true;
+            if (writesAll) return false;
+        }
+        return liveOut;
+    }
+
+    /// <summary>Whether instruction k reads the state's flags, and whether it overwrites all six.</summary>
+    static (bool reads, bool writesAll) Effect(Instruction[] insns, int k)
+    {
+        ref readonly var ins = ref insns[k];
+        bool reads = (ins.RflagsRead & Arith) != 0;
+        if (reads && Fusion.ProducerFor(insns, k) is var p && p != FusionKind.None && Fusion.CanFuse(p, ins)) reads = false;
+        bool writesAll = (ins.RflagsModified & Arith) == Arith && !Fusion.PreservesSomeFlags(ins);
+        return (reads, writesAll);
+    }
+}
+
+public enum FusionKind { None, Sub, Logic, Add }
+
+/// <summary>Which flag consumers the emitter can evaluate from the producer's operands.</summary>
+public static class Fusion
+{
+    /// <summary>The inline producer whose flags instruction k reads, if it is in the same block.</summary>
+    public static FusionKind ProducerFor(Instruction[] insns, int k)
+    {
+        for (int j = k - 1; j >= 0; j--)
+        {
+            ref readonly var p = ref insns[j];
+            if ((p.RflagsModified) == 0) continue;
+            return Kind(in p);
+        }
+        return FusionKind.None;
+    }
+
+    public static FusionKind Kind(in Instruction p)
+    {
+        if (!InlineAlu.IsInline(in p)) return FusionKind.None;
+        return p.Mnemonic switch
+        {
+            Mnemonic.Sub or Mnemonic.Cmp => FusionKind.Sub,
+            Mnemonic.And or Mnemonic.Or or Mnemonic.Xor or Mnemonic.Test => FusionKind.Logic,
+            Mnemonic.Add => FusionKind.Add,
+            _ => FusionKind.None,
+        };
+    }
+
+    public static bool IsConsumer(in Instruction c) =>
+        c.ConditionCode != ConditionCode.None && (c.FlowControl == FlowControl.ConditionalBranch && c.Op0Kind == OpKind.NearBranch64
+            && c.Mnemonic is >= Mnemonic.Ja and <= Mnemonic.Js || IsSetcc(c.Mnemonic) || IsCmov(c.Mnemonic));
+
+    static bool IsSetcc(Mnemonic m) => m is Mnemonic.Seto or Mnemonic.Setno or Mnemonic.Setb or Mnemonic.Setae or Mnemonic.Sete
+        or Mnemonic.Setne or Mnemonic.Setbe or Mnemonic.Seta or Mnemonic.Sets or Mnemonic.Setns or Mnemonic.Setp or Mnemonic.Setnp
+        or Mnemonic.Setl or Mnemonic.Setge or Mnemonic.Setle or Mnemonic.Setg;
+
+    static bool IsCmov(Mnemonic m) => m is Mnemonic.Cmovo or Mnemonic.Cmovno or Mnemonic.Cmovb or Mnemonic.Cmovae or Mnemonic.Cmove
+        or Mnemonic.Cmovne or Mnemonic.Cmovbe or Mnemonic.Cmova or Mnemonic.Cmovs or Mnemonic.Cmovns or Mnemonic.Cmovp
+        or Mnemonic.Cmovnp or Mnemonic.Cmovl or Mnemonic.Cmovge or Mnemonic.Cmovle or Mnemonic.Cmovg;
+
+    /// <summary>Intel condition number 0..15 (o, no, b, ae, e, ne, be, a, s, ns, p, np, l, ge, le, g).</summary>
+    public static int Cc(in Instruction c) => (int)c.ConditionCode - 1;
+
+    public static bool CanFuse(FusionKind p, in Instruction c)
+    {
+        if (!IsConsumer(in c)) return false;
+        int cc = Cc(in c);
+        return p switch
+        {
+            FusionKind.Sub => cc is >= 2 and <= 7 or >= 12,
+            FusionKind.Logic => cc is not (10 or 11),
+            FusionKind.Add => cc is 4 or 5 or 8 or 9,
+            _ => false,
+        };
+    }
+
+    /// <summary>inc/dec keep CF, and a shift or rotate by zero keeps every flag, so none of them
+    /// can be counted on to overwrite all flags.</summary>
+    public static bool PreservesSomeFlags(in Instruction i) => i.Mnemonic is Mnemonic.Inc or Mnemonic.Dec
+        or Mnemonic.Shl or Mnemonic.Sal or Mnemonic.Shr or Mnemonic.Sar or Mnemonic.Rol or Mnemonic.Ror
+        or Mnemonic.Rcl or Mnemonic.Rcr or Mnemonic.Shld or Mnemonic.Shrd;
+}

@@ -1,0 +1,214 @@
+using System.Reflection.Emit;
+using Iced.Intel;
+using FlowControl = Iced.Intel.FlowControl;
+using UniJit.IlBackend.Analysis;
+using UniJit.Runtime.Dispatch;
+using UniJit.Runtime.Interpreter;
+using UniJit.Runtime.Memory;
+using UniJit.Runtime.State;
+using Label = System.Reflection.Emit.Label;
+
+namespace UniJit.IlBackend.Emit;
+
+/// <summary>
+/// The IL tier: translates a region (see <see cref="RegionBuilder"/>) into one DynamicMethod.
+///
+/// Passes: build the region → flag liveness (<see cref="FlagAnalysis"/>) → emit → JIT (on first call).
+/// Shape of the method: registers are loaded into locals, then a try block holds every guest block
+/// as a label; branches between region blocks are IL branches (so loops run without leaving the
+/// method); every exit stores the next RIP and leaves to one shared epilogue that stores the registers
+/// back. Instructions without an inline emitter call the interpreter's own handler (semantics once),
+/// with registers stored before and reloaded after. A guest fault unwinds through the catch, which
+/// stores the registers (unless a handler already owns the state) and sets RIP to the faulting
+/// instruction, so the dispatcher sees the same precise state as in the interpreter.
+/// </summary>
+public sealed unsafe class RegionCompiler : ICompiler
+{
+    public CompiledRegion? Compile(GuestProcess process, Block entry)
+    {
+        var region = RegionBuilder.Build(process.Blocks, entry);
+        var c = new Compilation(region);
+        var code = c.Emit();
+        foreach (var b in region.Blocks)
+        {
+            if (!b.Valid) return null;
+            if (b == entry) continue;
+            for (ulong p = b.Start >> GuestMemory.PageShift; p <= (b.End - 1) >> GuestMemory.PageShift; p++)
+                process.Blocks.AddDependency(entry, p);
+        }
+        return new CompiledRegion(code, region.InstructionCount, c.IlSize);
+    }
+
+    internal sealed class Compilation
+    {
+        readonly Region region;
+        readonly DynamicMethod method;
+        readonly IlEmitter em;
+        readonly ILGenerator il;
+        readonly Dictionary<ulong, Label> labels = new();
+        readonly List<Instruction> fallbackInsns = new();
+        readonly Dictionary<Block, bool[]> flagsNeeded;
+        readonly LocalBuilder next, curIp, inHelper, icount;
+        public readonly LocalBuilder Fa, Fb, Fr;
+        readonly Label epilogue;
+        public FusionKind Producer;
+        public int ProducerSize;
+        public int IlSize;
+
+        public Compilation(Region region)
+        {
+            this.region = region;
+            method = new DynamicMethod($"region_{region.Entry.Start:x}", typeof(void),
+                [typeof(RegionContext), typeof(Cpu), typeof(CpuState*)], typeof(RegionCompiler).Module, skipVisibility: true);
+            il = method.GetILGenerator(4096);
+            em = new IlEmitter(il);
+            next = il.DeclareLocal(typeof(ulong));
+            curIp = il.DeclareLocal(typeof(ulong));
+            inHelper = il.DeclareLocal(typeof(int));
+            icount = il.DeclareLocal(typeof(long));
+            Fa = il.DeclareLocal(typeof(ulong));
+            Fb = il.DeclareLocal(typeof(ulong));
+            Fr = il.DeclareLocal(typeof(ulong));
+            epilogue = il.DefineLabel();
+            flagsNeeded = FlagAnalysis.Analyze(region);
+            foreach (var b in region.Blocks) labels[b.Start] = il.DefineLabel();
+        }
+
+        public IlEmitter Em => em;
+        public ILGenerator Il => il;
+
+        public RegionCode Emit()
+        {
+            em.Reload();
+            il.BeginExceptionBlock();
+            foreach (var b in region.Blocks) EmitBlock(b);
+            il.BeginCatchBlock(typeof(Exception));
+            il.Emit(OpCodes.Pop);
+            var skip = il.DefineLabel();
+            il.Emit(OpCodes.Ldloc, inHelper);
+            il.Emit(OpCodes.Brtrue, skip);
+            em.Spill();
+            il.MarkLabel(skip);
+            em.LdStateAddr(StateLayout.Rip);
+            il.Emit(OpCodes.Ldloc, curIp);
+            il.Emit(OpCodes.Stind_I8);
+            AddCount();
+            il.Emit(OpCodes.Rethrow);
+            il.EndExceptionBlock();
+
+            il.MarkLabel(epilogue);
+            em.Spill();
+            em.LdStateAddr(StateLayout.Rip);
+            il.Emit(OpCodes.Ldloc, next);
+            il.Emit(OpCodes.Stind_I8);
+            AddCount();
+            il.Emit(OpCodes.Ret);
+            IlSize = il.ILOffset;
+            var ctx = new RegionContext(fallbackInsns.ToArray());
+            return (RegionCode)method.CreateDelegate(typeof(RegionCode), ctx);
+        }
+
+        void AddCount()
+        {
+            em.LdStateAddr(StateLayout.InstructionCount);
+            il.Emit(OpCodes.Dup);
+            il.Emit(OpCodes.Ldind_I8);
+            il.Emit(OpCodes.Ldloc, icount);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Stind_I8);
+        }
+
+        void EmitBlock(Block b)
+        {
+            il.MarkLabel(labels[b.Start]);
+            Producer = FusionKind.None;
+            il.Emit(OpCodes.Ldloc, icount);
+            il.Emit(OpCodes.Ldc_I8, (long)b.Insns.Length);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Stloc, icount);
+            var need = flagsNeeded[b];
+            bool ended = false;
+            for (int k = 0; k < b.Insns.Length; k++)
+            {
+                ref readonly var ins = ref b.Insns[k];
+                var before = Producer;
+                if (!InstEmit.TryEmit(this, in ins, need[k], out ended))
+                {
+                    EmitFallback(in ins, out ended);
+                    if (ins.RflagsModified != 0) Producer = FusionKind.None;
+                }
+                else if (ins.RflagsModified != 0 && Producer == before && Fusion.Kind(in ins) == FusionKind.None)
+                    Producer = FusionKind.None;
+            }
+            if (!ended) Goto(b.End);
+        }
+
+        /// <summary>Records the address of an instruction that may fault.</summary>
+        public void MayFault(in Instruction ins)
+        {
+            em.LdConst(ins.IP);
+            il.Emit(OpCodes.Stloc, curIp);
+        }
+
+        /// <summary>Continues at guest address <paramref name="target"/>: a branch inside the region, or an exit.</summary>
+        public void Goto(ulong target)
+        {
+            if (labels.TryGetValue(target, out var l)) { il.Emit(OpCodes.Br, l); return; }
+            em.LdConst(target);
+            il.Emit(OpCodes.Stloc, next);
+            il.Emit(OpCodes.Leave, epilogue);
+        }
+
+        /// <summary>Branches to <paramref name="target"/> if the int on the stack is non-zero.</summary>
+        public void GotoIf(ulong target)
+        {
+            if (labels.TryGetValue(target, out var l)) { il.Emit(OpCodes.Brtrue, l); return; }
+            var skip = il.DefineLabel();
+            il.Emit(OpCodes.Brfalse, skip);
+            Goto(target);
+            il.MarkLabel(skip);
+        }
+
+        /// <summary>Leaves the region for the guest address on the stack.</summary>
+        public void ExitDynamic()
+        {
+            il.Emit(OpCodes.Stloc, next);
+            il.Emit(OpCodes.Leave, epilogue);
+        }
+
+        /// <summary>Runs the instruction through its interpreter handler.</summary>
+        void EmitFallback(in Instruction ins, out bool ended)
+        {
+            int index = fallbackInsns.Count;
+            fallbackInsns.Add(ins);
+            MayFault(in ins);
+            em.Spill();
+            // The interpreter runs a block with RIP preset to the fall-through address.
+            em.LdStateAddr(StateLayout.Rip);
+            em.LdConst(ins.NextIP);
+            il.Emit(OpCodes.Stind_I8);
+            il.Emit(OpCodes.Ldc_I4_1);
+            il.Emit(OpCodes.Stloc, inHelper);
+            il.Emit(OpCodes.Ldarg_1);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, typeof(RegionContext).GetField(nameof(RegionContext.Insns))!);
+            il.Emit(OpCodes.Ldc_I4, index);
+            il.Emit(OpCodes.Ldelema, typeof(Instruction));
+            il.Emit(OpCodes.Ldc_I8, (long)(nint)HandlerTable.ByCode[(int)ins.Code]);
+            il.Emit(OpCodes.Conv_I);
+            il.EmitCalli(OpCodes.Calli, System.Reflection.CallingConventions.Standard, typeof(void),
+                [typeof(Cpu), typeof(Instruction).MakeByRefType()], null);
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Stloc, inHelper);
+            em.Reload();
+            ended = false;
+            if (ins.FlowControl != FlowControl.Next || ins.Code == Code.Syscall)
+            {
+                em.LdStateAddr(StateLayout.Rip);
+                il.Emit(OpCodes.Ldind_I8);
+                ExitDynamic();
+                ended = true;
+            }
+        }
+    }
+}

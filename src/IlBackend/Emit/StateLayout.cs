@@ -1,0 +1,14 @@
+using System.Runtime.InteropServices;
+using UniJit.Runtime.State;
+
+namespace UniJit.IlBackend.Emit;
+
+/// <summary>Byte offsets of <see cref="CpuState"/> fields, for IL that addresses the state through its pointer.</summary>
+public static class StateLayout
+{
+    public static readonly int Gpr = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Gpr));
+    public static readonly int Rip = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Rip));
+    public static readonly int FsBase = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.FsBase));
+    public static readonly int GsBase = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.GsBase));
+    public static readonly int InstructionCount = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.InstructionCount));
+}

@@ -1,0 +1,21 @@
+using UniJit.Runtime.State;
+
+namespace UniJit.Runtime.Dispatch;
+
+/// <summary>Translated code for a region that starts at a block: runs from that block's address until
+/// it leaves the region, and returns with the guest state (RIP included) stored in <see cref="CpuState"/>.</summary>
+public unsafe delegate void RegionCode(Cpu cpu, CpuState* s);
+
+public sealed class CompiledRegion(RegionCode code, int instructions, int ilBytes)
+{
+    public readonly RegionCode Code = code;
+    public readonly int Instructions = instructions;
+    public readonly int IlBytes = ilBytes;
+}
+
+/// <summary>A translation tier (the IL backend): turns the region starting at a hot block into code.</summary>
+public interface ICompiler
+{
+    /// <summary>Translates the region entered at <paramref name="entry"/>, or returns null when it cannot.</summary>
+    CompiledRegion? Compile(GuestProcess process, Block entry);
+}

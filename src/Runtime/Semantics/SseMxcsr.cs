@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using UniJit.Runtime.Dispatch;
+using UniJit.Runtime.Memory;
+using UniJit.Runtime.State;
+
+namespace UniJit.Runtime.Semantics;
+
+/// <summary>
+/// MXCSR for guest floating point: rounding control, DAZ/FTZ and the sticky exception flags.
+///
+/// Why the host MXCSR is switched: every SSE floating-point semantic method runs the very host
+/// instruction (through System.Runtime.Intrinsics), so the only way to get the guest's rounding
+/// mode, denormal handling and exception flags bit-exactly is to run that host instruction under
+/// the guest's MXCSR. .NET exposes no ldmxcsr/stmxcsr, so a 21-byte native stub swaps the host
+/// MXCSR (x86-64 host only, as the whole project assumes). <see cref="Enter"/> loads the guest's
+/// control bits with every exception masked (an unmasked host exception would kill .NET) and the
+/// flags clear; <see cref="Leave"/> restores the host value, ORs the raised flags into the guest
+/// MXCSR and raises SIGFPE for any the guest has unmasked (Intel SDM vol. 1, 11.5).
+/// Between the two, only the semantic call itself may run (no allocation, no guest memory access):
+/// read operands before Enter, write results after Leave. The IL tier may hoist the pair to region
+/// boundaries.
+/// </summary>
+public static unsafe class SseMxcsr
+{
+    public const uint Default = 0x1F80;
+    public const uint FlagMask = 0x3F;
+    public const uint IE = 1, DE = 2, ZE = 4, OE = 8, UE = 0x10, PE = 0x20;
+    public const uint Daz = 0x40, Ftz = 0x8000, RoundMask = 0x6000;
+    /// <summary>Bits ldmxcsr accepts (MXCSR_MASK as fxsave reports it); others raise #GP.</summary>
+    public const uint Writable = 0xFFFF;
+
+    static readonly delegate* unmanaged[SuppressGCTransition]<uint, uint> swap = MakeStub();
+
+    static delegate* unmanaged[SuppressGCTransition]<uint, uint> MakeStub()
+    {
+        // uint swap(uint v): stmxcsr [rsp-8]; mov eax,[rsp-8]; mov [rsp-8],edi; ldmxcsr [rsp-8]; ret
+        ReadOnlySpan<byte> code =
+        [
+            0x0F, 0xAE, 0x5C, 0x24, 0xF8,
+            0x8B, 0x44, 0x24, 0xF8,
+            0x89, 0x7C, 0x24, 0xF8,
+            0x0F, 0xAE, 0x54, 0x24, 0xF8,
+            0xC3,
+        ];
+        byte* p = (byte*)Native.mmap(null, 4096, Native.PROT_READ | Native.PROT_WRITE,
+            Native.MAP_PRIVATE | Native.MAP_ANONYMOUS, -1, 0);
+        if (p == (byte*)-1) throw new InvalidOperationException("cannot map the MXCSR stub");
+        code.CopyTo(new Span<byte>(p, code.Length));
+        Native.mprotect(p, 4096, Native.PROT_READ | Native.PROT_EXEC);
+        return (delegate* unmanaged[SuppressGCTransition]<uint, uint>)p;
+    }
+
+    /// <summary>Switches the host to the guest's control bits (exceptions masked, flags clear) and
+    /// returns the host's MXCSR for <see cref="Leave"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Enter(CpuState* s) => swap((s->Mxcsr & 0xFFC0) | 0x1F80);
+
+    /// <summary>Restores the host MXCSR and accumulates the flags the operation raised.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Leave(CpuState* s, uint host)
+    {
+        uint raised = swap(host) & FlagMask;
+        if (raised != 0) Raise(s, raised);
+    }
+
+    static void Raise(CpuState* s, uint raised)
+    {
+        uint m = s->Mxcsr | raised;
+        s->Mxcsr = m;
+        uint unmasked = raised & ~(m >> 7) & FlagMask;
+        if (unmasked != 0) throw new GuestSignalException(Signals.SIGFPE, SiCode(unmasked), 0);
+    }
+
+    /// <summary>si_code for an SIMD floating-point exception, as Linux chooses it.</summary>
+    public static int SiCode(uint flags) =>
+        (flags & IE) != 0 ? 7 /* FPE_FLTINV */ :
+        (flags & ZE) != 0 ? 3 /* FPE_FLTDIV */ :
+        (flags & OE) != 0 ? 4 /* FPE_FLTOVF */ :
+        (flags & (UE | DE)) != 0 ? 5 /* FPE_FLTUND */ :
+        (flags & PE) != 0 ? 6 /* FPE_FLTRES */ : 0;
+
+    /// <summary>ldmxcsr: reserved bits set raise #GP (SIGSEGV, SI_KERNEL).</summary>
+    public static void Load(CpuState* s, uint value)
+    {
+        if ((value & ~Writable) != 0) throw new GuestSignalException(Signals.SIGSEGV, 128, 0);
+        s->Mxcsr = value;
+    }
+}

@@ -1,0 +1,166 @@
+using UniJit.Runtime.Memory;
+
+namespace UniJit.Syscalls.Fs;
+
+/// <summary>
+/// The guest's file descriptors: guest fd → host fd and the guest's close-on-exec flag.
+///
+/// Why virtualize: UniJit runs in the same host process as the .NET runtime, which has descriptors
+/// of its own (epoll, event pipes, loaded assemblies). The guest must neither see nor close them,
+/// and it must get Linux's lowest-free-number rule in its own numbering. Host fds behind guest fds
+/// are opened close-on-exec on the host; the guest's own FD_CLOEXEC lives here.
+///
+/// Guest 0, 1 and 2 are pinned to host 0, 1 and 2 (when those were open at start): installing a
+/// descriptor there dup2s it onto the host number, and closing one puts /dev/null in its place
+/// instead of freeing the host number (which the host's next open would otherwise reuse, letting
+/// the runtime's own writes to stdout land in a guest file). A closed pinned fd still reads as
+/// closed to the guest.
+/// </summary>
+public sealed class FdTable
+{
+    struct Entry
+    {
+        public int Host;
+        public bool Used;
+        public bool CloExec;
+    }
+
+    const int F_GETFD = 1, F_DUPFD_CLOEXEC = 1030, O_RDWR = 2, O_CLOEXEC = 0x80000;
+    Entry[] entries = new Entry[64];
+    readonly bool[] pinned = new bool[3];
+    readonly object gate = new();
+
+    /// <summary>RLIMIT_NOFILE for the guest: fds at or above it cannot be allocated (EMFILE).</summary>
+    public int Limit = 1024;
+
+    public FdTable()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            if (Native.Sys(72 /* fcntl */, i, F_GETFD) >= 0)
+            {
+                pinned[i] = true;
+                entries[i] = new Entry { Host = i, Used = true };
+            }
+        }
+    }
+
+    /// <summary>The host fd behind guest fd <paramref name="fd"/>, or -EBADF.</summary>
+    public int Host(int fd)
+    {
+        lock (gate)
+            return fd >= 0 && fd < entries.Length && entries[fd].Used ? entries[fd].Host : -Errno.EBADF;
+    }
+
+    /// <summary>Like <see cref="Host"/> but throws EBADF.</summary>
+    public int HostOrThrow(int fd)
+    {
+        int h = Host(fd);
+        return h < 0 ? throw new SyscallError(Errno.EBADF) : h;
+    }
+
+    public bool IsOpen(int fd) => Host(fd) >= 0;
+
+    /// <summary>Installs host fd <paramref name="host"/> at the lowest free guest number ≥ <paramref name="min"/>.
+    /// Takes ownership of <paramref name="host"/> (closes it on failure). Returns the guest fd or -EMFILE.</summary>
+    public int Install(int host, bool cloexec, int min = 0)
+    {
+        lock (gate)
+        {
+            int g = min;
+            while (g < entries.Length && entries[g].Used) g++;
+            if (g >= Limit) { Native.Sys(3, host); return -Errno.EMFILE; }
+            return PlaceLocked(g, host, cloexec);
+        }
+    }
+
+    /// <summary>Installs <paramref name="host"/> at guest fd <paramref name="fd"/>, closing what was there (dup2's rule).</summary>
+    public int InstallAt(int fd, int host, bool cloexec)
+    {
+        lock (gate)
+        {
+            if (fd < 0 || fd >= Limit) { Native.Sys(3, host); return -Errno.EBADF; }
+            if (fd < entries.Length && entries[fd].Used && !(fd < 3 && pinned[fd]))
+                Native.Sys(3, entries[fd].Host);
+            return PlaceLocked(fd, host, cloexec);
+        }
+    }
+
+    int PlaceLocked(int g, int host, bool cloexec)
+    {
+        if (g >= entries.Length) Array.Resize(ref entries, Math.Max(entries.Length * 2, g + 1));
+        if (g < 3 && pinned[g] && host != g)
+        {
+            long r = Native.Sys(292 /* dup3 */, host, g, 0);
+            Native.Sys(3, host);
+            if (r < 0) return (int)r;
+            host = g;
+        }
+        entries[g] = new Entry { Host = host, Used = true, CloExec = cloexec };
+        return g;
+    }
+
+    /// <summary>close(2) of a guest fd.</summary>
+    public long Close(int fd)
+    {
+        lock (gate)
+        {
+            if (fd < 0 || fd >= entries.Length || !entries[fd].Used) return -Errno.EBADF;
+            int h = entries[fd].Host;
+            entries[fd] = default;
+            if (fd < 3 && pinned[fd])
+            {
+                // Keep the host number occupied: /dev/null takes its place.
+                long n = Native.Sys(2 /* open */, DevNull, O_RDWR | O_CLOEXEC);
+                if (n >= 0) { Native.Sys(292, n, fd, 0); Native.Sys(3, n); }
+                return 0;
+            }
+            long r = Native.Sys(3, h);
+            // Linux releases the descriptor even when close reports an error (EINTR, EIO).
+            return r == -Errno.EBADF ? 0 : r;
+        }
+    }
+
+    static readonly unsafe long DevNull = (long)Guest.HostCStr("/dev/null"u8);
+
+    public bool GetCloExec(int fd) { lock (gate) return entries[fd].CloExec; }
+
+    public void SetCloExec(int fd, bool on) { lock (gate) if (fd >= 0 && fd < entries.Length && entries[fd].Used) entries[fd].CloExec = on; }
+
+    /// <summary>dup/F_DUPFD: a new guest fd ≥ <paramref name="min"/> for the same open file.</summary>
+    public long Dup(int fd, int min, bool cloexec)
+    {
+        int h = Host(fd);
+        if (h < 0) return h;
+        if (min < 0 || min >= Limit) return -Errno.EINVAL;
+        long n = Native.Sys(72, h, F_DUPFD_CLOEXEC, 3);
+        if (n < 0) return n;
+        return Install((int)n, cloexec, min);
+    }
+
+    /// <summary>dup2/dup3: makes guest <paramref name="newFd"/> refer to what <paramref name="oldFd"/> does.</summary>
+    public long Dup2(int oldFd, int newFd, bool cloexec)
+    {
+        int h = Host(oldFd);
+        if (h < 0) return h;
+        if (newFd < 0 || newFd >= Limit) return -Errno.EBADF;
+        if (oldFd == newFd) return newFd;
+        long n = Native.Sys(72, h, F_DUPFD_CLOEXEC, 3);
+        if (n < 0) return n;
+        return InstallAt(newFd, (int)n, cloexec);
+    }
+
+    /// <summary>Guest fds that are open, in order (for /proc/self/fd).</summary>
+    public int[] OpenFds()
+    {
+        lock (gate)
+            return Enumerable.Range(0, entries.Length).Where(i => entries[i].Used).ToArray();
+    }
+
+    /// <summary>Closes every guest fd marked close-on-exec (for execve).</summary>
+    public void CloseOnExec()
+    {
+        foreach (int fd in OpenFds())
+            if (GetCloExec(fd)) Close(fd);
+    }
+}

@@ -1,0 +1,127 @@
+using Iced.Intel;
+using UniJit.Runtime.Dispatch;
+using UniJit.Runtime.Memory;
+using UniJit.Runtime.State;
+using UniJit.Tests.Support;
+using static Iced.Intel.AssemblerRegisters;
+
+namespace UniJit.Tests.IlBackend;
+
+/// <summary>
+/// The IL tier against the interpreter on loops, calls, memory and flag-heavy code: every register,
+/// the flags and the data area must agree after the run. (The interpreter itself is checked against
+/// the host CPU by the differential tests.)
+/// </summary>
+[Collection("Guest")]
+public unsafe class TierAgreementTests
+{
+    static (ulong[] regs, ulong flags, byte[] data, ulong count) RunIn(Tier tier, Action<Assembler> body, Action<Cpu>? setup)
+    {
+        var cpu = GuestCode.Run(body, setup, tier);
+        var regs = new ulong[16];
+        for (int i = 0; i < 16; i++) regs[i] = cpu.S->Gpr[i];
+        var data = new byte[256];
+        GuestMemory.ReadBytes(GuestCode.DataAddress, data);
+        return (regs, UniJit.Runtime.Semantics.Flags.Get(cpu.S) & 0x8D5, data, cpu.S->InstructionCount);
+    }
+
+    static void Agree(Action<Assembler> body, Action<Cpu>? setup = null)
+    {
+        var a = RunIn(Tier.Interp, body, setup);
+        var b = RunIn(Tier.Jit, body, setup);
+        Assert.Equal(a.regs, b.regs);
+        Assert.Equal(a.flags, b.flags);
+        Assert.Equal(a.data, b.data);
+        Assert.True(b.count > 0, "the jit tier ran no translated instructions");
+    }
+
+    [Fact]
+    public void CountedLoopWithMemory() => Agree(asm =>
+    {
+        var loop = asm.CreateLabel();
+        asm.mov(rcx, 1000);
+        asm.mov(rdi, GuestCode.DataAddress);
+        asm.xor(eax, eax);
+        asm.Label(ref loop);
+        asm.add(rax, rcx);
+        asm.mov(__qword_ptr[rdi + 8], rax);
+        asm.xor(__qword_ptr[rdi], rcx);
+        asm.imul(rdx, rax, 3);
+        asm.sub(rcx, 1);
+        asm.jne(loop);
+    });
+
+    [Fact]
+    public void CallsReturnsAndStack() => Agree(asm =>
+    {
+        var f = asm.CreateLabel();
+        var loop = asm.CreateLabel();
+        var done = asm.CreateLabel();
+        asm.mov(ebx, 50);
+        asm.Label(ref loop);
+        asm.mov(edi, ebx);
+        asm.call(f);
+        asm.add(r12, rax);
+        asm.dec(ebx);
+        asm.jnz(loop);
+        asm.jmp(done);
+        asm.Label(ref f);
+        asm.push(rbp);
+        asm.mov(rbp, rsp);
+        asm.lea(rax, __[rdi + rdi * 2 + 7]);
+        asm.movzx(ecx, al);
+        asm.movsx(rdx, cl);
+        asm.cmp(rax, 100);
+        asm.setb(sil);
+        asm.cmovae(rax, rdx);
+        asm.pop(rbp);
+        asm.ret();
+        asm.Label(ref done);
+    });
+
+    [Fact]
+    public void SignedAndUnsignedConditions() => Agree(asm =>
+    {
+        var loop = asm.CreateLabel();
+        asm.mov(rdi, GuestCode.DataAddress);
+        asm.mov(r8, unchecked((long)0xFFFF_FFFF_FFFF_FF80UL));
+        asm.mov(ecx, 256);
+        asm.Label(ref loop);
+        asm.cmp(r8b, cl);
+        asm.setl(__byte_ptr[rdi]);
+        asm.setbe(__byte_ptr[rdi + 1]);
+        asm.setg(__byte_ptr[rdi + 2]);
+        asm.seta(__byte_ptr[rdi + 3]);
+        asm.test(r8w, cx);
+        asm.sets(__byte_ptr[rdi + 4]);
+        asm.setle(__byte_ptr[rdi + 5]);
+        asm.add(r8, 3);
+        asm.sete(__byte_ptr[rdi + 6]);
+        asm.add(rdi, 7);
+        asm.dec(ecx);
+        asm.jnz(loop);
+    });
+
+    [Fact]
+    public void FaultInsideTranslatedCodeHasPreciseState()
+    {
+        Action<Assembler> body = asm =>
+        {
+            var loop = asm.CreateLabel();
+            asm.mov(rdi, GuestCode.DataAddress);
+            asm.mov(ecx, 0);
+            asm.Label(ref loop);
+            asm.mov(__qword_ptr[rdi], rcx);
+            asm.add(rdi, 0x1000);
+            asm.inc(ecx);
+            asm.jmp(loop);
+        };
+        var a = RunIn(Tier.Interp, body, null);
+        var ra = GuestCode.LastOutcome;
+        var b = RunIn(Tier.Jit, body, null);
+        var rb = GuestCode.LastOutcome;
+        Assert.Equal(11, ra.Signal);
+        Assert.Equal(ra, rb);
+        Assert.Equal(a.regs, b.regs);
+    }
+}
