@@ -43,7 +43,7 @@ public static unsafe class NativeCpu
         {
             if (ready) return;
             Map(Code, 0x10000, PROT_RWX);
-            Map(GuestCode.DataAddress, GuestCode.DataSize, PROT_RW);
+            _ = NativeScratch.Data;
             Map(StackBase, 0x10000, PROT_RW);
             Write(Entry, Assemble(Entry, a =>
             {
