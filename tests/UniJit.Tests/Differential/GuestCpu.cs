@@ -55,6 +55,11 @@ public static unsafe class GuestCpu
                 failure = $"guest killed by {Signals.Name(outcome.Signal)}: {outcome.Report}";
                 return null;
             }
+            if (tier == Tier.Jit && cpu.Process.RegionsCompiled == 0)
+            {
+                failure = "the jit tier did not translate the snippet (no region compiled)";
+                return null;
+            }
             var output = new MachineState { Rflags = Flags.Get(cpu.S) };
             for (int i = 0; i < 16; i++) output.Gpr[i] = cpu.S->Gpr[i];
             output.Gpr[0] = GuestMemory.Read64(Park);
