@@ -157,7 +157,14 @@ public unsafe class TierAgreementTests
             asm.jnz(loop);
             _ = patch;
         }, c => UniJit.Runtime.Memory.AddressSpace.Protect(GuestCode.DataAddress, GuestCode.DataSize, 7), tier);
-        // 150 calls return 1, then 150 return 100.
-        Assert.Equal(150UL * 1 + 150UL * 100, cpu.S->Gpr[12]);
+        // The guest loop, restated: each call returns the current immediate; the patch lands after the
+        // call made with r13 == 150.
+        ulong expected = 0, imm = 1;
+        for (int r13 = 300; r13 > 0; r13--)
+        {
+            expected += imm;
+            if (r13 == 150) imm = 100;
+        }
+        Assert.Equal(expected, cpu.S->Gpr[12]);
     }
 }
