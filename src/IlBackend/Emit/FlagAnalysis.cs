@@ -82,7 +82,11 @@ public static class FlagAnalysis
         ref readonly var ins = ref insns[k];
         bool reads = (ins.RflagsRead & Arith) != 0;
         if (reads && Fusion.ProducerFor(insns, k) is var p && p != FusionKind.None && Fusion.CanFuse(p, ins)) reads = false;
-        bool writesAll = (ins.RflagsModified & Arith) == Arith && !Fusion.PreservesSomeFlags(ins);
+        // Flags the manual calls undefined are not counted as written: the processor in fact leaves
+        // some of them as they were (CF across bsf, for one), and programs may rely on that. AF is the
+        // exception: it is written by every ALU instruction and read by almost nothing.
+        var defined = ins.RflagsWritten | ins.RflagsCleared | ins.RflagsSet;
+        bool writesAll = (defined & (Arith & ~RflagsBits.AF)) == (Arith & ~RflagsBits.AF) && !Fusion.PreservesSomeFlags(ins);
         return (reads, writesAll);
     }
 }
@@ -120,7 +124,7 @@ public static class Fusion
         c.ConditionCode != ConditionCode.None && (c.FlowControl == FlowControl.ConditionalBranch && c.Op0Kind == OpKind.NearBranch64
             && c.Mnemonic is >= Mnemonic.Ja and <= Mnemonic.Js || IsSetcc(c.Mnemonic) || IsCmov(c.Mnemonic));
 
-    static bool IsSetcc(Mnemonic m) => m is Mnemonic.Seto or Mnemonic.Setno or Mnemonic.Setb or Mnemonic.Setae or Mnemonic.Sete
+    public static bool IsSetcc(Mnemonic m) => m is Mnemonic.Seto or Mnemonic.Setno or Mnemonic.Setb or Mnemonic.Setae or Mnemonic.Sete
         or Mnemonic.Setne or Mnemonic.Setbe or Mnemonic.Seta or Mnemonic.Sets or Mnemonic.Setns or Mnemonic.Setp or Mnemonic.Setnp
         or Mnemonic.Setl or Mnemonic.Setge or Mnemonic.Setle or Mnemonic.Setg;
 

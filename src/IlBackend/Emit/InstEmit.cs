@@ -43,6 +43,8 @@ internal static partial class InstEmit
             case Mnemonic.Cdqe or Mnemonic.Cwde or Mnemonic.Cqo or Mnemonic.Cdq: return SignExtendAcc(c, in i);
             case Mnemonic.Xchg: return XchgRegs(c, in i);
             case Mnemonic.Leave: return Leave(c, in i);
+            case Mnemonic.Bsf or Mnemonic.Bsr or Mnemonic.Tzcnt or Mnemonic.Lzcnt or Mnemonic.Popcnt or Mnemonic.Bswap:
+                return BitCount(c, in i);
         }
         if (Fusion.IsConsumer(in i)) return Conditional(c, in i, out ended);
         return false;
@@ -278,7 +280,7 @@ internal static partial class InstEmit
             return true;
         }
         if (!AllGpr(in i)) return false;
-        if (i.Mnemonic.ToString().StartsWith("Set"))
+        if (Fusion.IsSetcc(i.Mnemonic))
         {
             if (i.Op0Kind == OpKind.Memory) c.MayFault(in i);
             var t = em.Temp();

@@ -209,4 +209,46 @@ internal static partial class InstEmit
         il.Emit(OpCodes.Stloc, em.RegLocal(5));
         return true;
     }
+
+    static MethodInfo BitsMethod(string name) => typeof(Bits).GetMethod(name)!;
+
+    /// <summary>bsf, bsr, tzcnt, lzcnt, popcnt and bswap through the shared <see cref="Bits"/> methods.</summary>
+    static bool BitCount(C c, in Instruction i)
+    {
+        if (!AllGpr(in i)) return false;
+        var em = c.Em; var il = c.Il;
+        int z = Operands.Size(in i, 0);
+        if (z == 2) return false;
+        if (i.OpCount > 1 && i.Op1Kind == OpKind.Memory) c.MayFault(in i);
+        switch (i.Mnemonic)
+        {
+            case Mnemonic.Bsf or Mnemonic.Bsr:
+                em.LdState();
+                em.ReadOperand(in i, 1, z);
+                il.Emit(OpCodes.Ldloc, em.RegLocal(Operands.GprIndex(i.Op0Register)));
+                il.Emit(OpCodes.Call, BitsMethod(i.Mnemonic == Mnemonic.Bsf ? nameof(Bits.Bsf) : nameof(Bits.Bsr)));
+                il.Emit(OpCodes.Stloc, em.RegLocal(Operands.GprIndex(i.Op0Register)));
+                return true;
+            case Mnemonic.Tzcnt or Mnemonic.Lzcnt:
+                em.LdState();
+                il.Emit(OpCodes.Ldc_I4, z);
+                em.ReadOperand(in i, 1, z);
+                il.Emit(OpCodes.Call, BitsMethod(i.Mnemonic == Mnemonic.Tzcnt ? nameof(Bits.Tzcnt) : nameof(Bits.Lzcnt)));
+                em.StoreReg(i.Op0Register);
+                return true;
+            case Mnemonic.Popcnt:
+                em.LdState();
+                em.ReadOperand(in i, 1, z);
+                il.Emit(OpCodes.Call, BitsMethod(nameof(Bits.Popcnt)));
+                em.StoreReg(i.Op0Register);
+                return true;
+            case Mnemonic.Bswap:
+                il.Emit(OpCodes.Ldc_I4, z);
+                em.LoadReg(i.Op0Register);
+                il.Emit(OpCodes.Call, BitsMethod(nameof(Bits.Bswap)));
+                em.StoreReg(i.Op0Register);
+                return true;
+        }
+        return false;
+    }
 }

@@ -52,54 +52,23 @@ public static unsafe partial class IntegerHandlers
     static void BsfH(Cpu c, in Instruction i)
     {
         int z = Size(in i, 0);
-        ulong v = Read(c.S, in i, 1, z);
-        if (v == 0) { Flags.SetEager(c.S, Flags.ZF, Flags.ZF); return; } // destination unchanged
-        WriteReg(c.S, i.Op0Register, (ulong)BitOperations.TrailingZeroCount(v));
-        Flags.SetEager(c.S, Flags.ZF, 0);
+        ref ulong dst = ref c.S->Gpr[GprIndex(i.Op0Register)];
+        ulong r = Bits.Bsf(c.S, Read(c.S, in i, 1, z), dst);
+        if (z == 2) WriteReg(c.S, i.Op0Register, r); else dst = r;
     }
 
     static void BsrH(Cpu c, in Instruction i)
     {
         int z = Size(in i, 0);
-        ulong v = Read(c.S, in i, 1, z);
-        if (v == 0) { Flags.SetEager(c.S, Flags.ZF, Flags.ZF); return; }
-        WriteReg(c.S, i.Op0Register, (ulong)(63 - BitOperations.LeadingZeroCount(v)));
-        Flags.SetEager(c.S, Flags.ZF, 0);
+        ref ulong dst = ref c.S->Gpr[GprIndex(i.Op0Register)];
+        ulong r = Bits.Bsr(c.S, Read(c.S, in i, 1, z), dst);
+        if (z == 2) WriteReg(c.S, i.Op0Register, r); else dst = r;
     }
 
-    static void TzcntH(Cpu c, in Instruction i)
-    {
-        int z = Size(in i, 0);
-        ulong v = Read(c.S, in i, 1, z);
-        ulong r = v == 0 ? (ulong)(z * 8) : (ulong)BitOperations.TrailingZeroCount(v);
-        WriteReg(c.S, i.Op0Register, r);
-        Flags.SetEager(c.S, Flags.CF | Flags.ZF, (v == 0 ? Flags.CF : 0) | (r == 0 ? Flags.ZF : 0));
-    }
-
-    static void LzcntH(Cpu c, in Instruction i)
-    {
-        int z = Size(in i, 0);
-        ulong v = Read(c.S, in i, 1, z);
-        ulong r = (ulong)(BitOperations.LeadingZeroCount(v) - (64 - z * 8));
-        WriteReg(c.S, i.Op0Register, r);
-        Flags.SetEager(c.S, Flags.CF | Flags.ZF, (v == 0 ? Flags.CF : 0) | (r == 0 ? Flags.ZF : 0));
-    }
-
-    static void PopcntH(Cpu c, in Instruction i)
-    {
-        int z = Size(in i, 0);
-        ulong v = Read(c.S, in i, 1, z);
-        WriteReg(c.S, i.Op0Register, (ulong)BitOperations.PopCount(v));
-        Flags.SetArith(c.S, v == 0 ? Flags.ZF : 0);
-    }
-
-    static void BswapH(Cpu c, in Instruction i)
-    {
-        int z = Size(in i, 0);
-        ulong v = ReadReg(c.S, i.Op0Register);
-        ulong r = z == 8 ? BinaryPrimitives.ReverseEndianness(v) : z == 4 ? BinaryPrimitives.ReverseEndianness((uint)v) : 0;
-        WriteReg(c.S, i.Op0Register, r);
-    }
+    static void TzcntH(Cpu c, in Instruction i) { int z = Size(in i, 0); WriteReg(c.S, i.Op0Register, Bits.Tzcnt(c.S, z, Read(c.S, in i, 1, z))); }
+    static void LzcntH(Cpu c, in Instruction i) { int z = Size(in i, 0); WriteReg(c.S, i.Op0Register, Bits.Lzcnt(c.S, z, Read(c.S, in i, 1, z))); }
+    static void PopcntH(Cpu c, in Instruction i) { int z = Size(in i, 0); WriteReg(c.S, i.Op0Register, Bits.Popcnt(c.S, Read(c.S, in i, 1, z))); }
+    static void BswapH(Cpu c, in Instruction i) { int z = Size(in i, 0); WriteReg(c.S, i.Op0Register, Bits.Bswap(z, ReadReg(c.S, i.Op0Register))); }
 
     static void MovbeH(Cpu c, in Instruction i)
     {
