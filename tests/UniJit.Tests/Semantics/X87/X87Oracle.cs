@@ -102,8 +102,7 @@ public static unsafe class X87Oracle
     {
         if (hostData != null) return;
         const int PROT_RWX = 7, PROT_RW = 3, MAP_PRIVATE = 2, MAP_ANON = 0x20, MAP_FIXED_NOREPLACE = 0x100000;
-        void* d = mmap((void*)Data, AreaSize, PROT_RW, MAP_PRIVATE | MAP_ANON | MAP_FIXED_NOREPLACE, -1, 0);
-        if (d != (void*)Data) throw new InvalidOperationException($"host mmap at 0x{Data:x} failed: {(nint)d:x}");
+        void* d = UniJit.Tests.Support.NativeScratch.Data; // shared with the other native harnesses
         hostData = (byte*)d;
         void* c = mmap(null, 0x10000, PROT_RWX, MAP_PRIVATE | MAP_ANON, -1, 0);
         if (c == (void*)-1) throw new InvalidOperationException("host mmap of code failed");
