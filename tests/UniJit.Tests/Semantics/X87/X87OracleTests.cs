@@ -168,6 +168,18 @@ public sealed class X87OracleTests(ITestOutputHelper output)
                 Two) { Cases = 200, Ignore = [(12, 28)] },
             new("fnsave frstor", a => { Load2(a); a.fdiv(st0, st1); a.fnsave(__[rbx + 0x100]); a.fld1(); a.frstor(__[rbx + 0x100]); },
                 Two) { Cases = 200, Ignore = [(12, 28)] },
+            // The 16-bit formats (66h prefix): fnstenv m14, fldenv m14, fnsave m94, frstor m94, as raw bytes.
+            new("fnstenv16 fnsave16", a =>
+            {
+                Load2(a);
+                a.fdiv(st0, st1);
+                a.db(0x66, 0xD9, 0xB3, 0x00, 0x01, 0x00, 0x00);     // fnstenv [rbx+0x100]
+                a.db(0x66, 0xDD, 0xB3, 0x20, 0x01, 0x00, 0x00);     // fnsave [rbx+0x120]
+                a.fld1();
+                a.db(0x66, 0xDD, 0xA3, 0x20, 0x01, 0x00, 0x00);     // frstor [rbx+0x120]
+                a.fninit();
+                a.db(0x66, 0xD9, 0xA3, 0x00, 0x01, 0x00, 0x00);     // fldenv [rbx+0x100]
+            }, Two) { Cases = 200, Ignore = [(6, 14), (0x26, 0x2E)] },
             new("fldenv", a => { Load2(a); a.fnstenv(__[rbx + 0x100]); a.fninit(); a.fldenv(__[rbx + 0x100]); a.fnclex(); },
                 Two) { Cases = 100, Ignore = [(12, 28)] },
             // Transcendentals, with inputs mostly inside each instruction's domain.
