@@ -42,9 +42,18 @@ public static unsafe partial class X87Handlers
         HandlerTable.Add(Mnemonic.Fsetpm, &Fwait);
     }
 
+    /// <summary>Start of a waiting control instruction: pending exceptions fault, but FIP/FDP keep
+    /// describing the last non-control instruction (SDM vol. 1, 8.1.8).</summary>
+    static X87State* BeginControl(Cpu cpu, in Instruction i)
+    {
+        X87State* f = &cpu.S->Fpu;
+        X87.Begin(f, i.IP);
+        return f;
+    }
+
     static void Fldcw(Cpu cpu, in Instruction i)
     {
-        var f = Begin(cpu, in i);
+        var f = BeginControl(cpu, in i);
         SetControl(f, GuestMemory.Read16(Operands.Ea(cpu.S, in i)));
     }
 
@@ -58,7 +67,7 @@ public static unsafe partial class X87Handlers
     static void Fnstcw(Cpu cpu, in Instruction i) =>
         GuestMemory.Write16(Operands.Ea(cpu.S, in i), cpu.S->Fpu.Control);
 
-    static void Fstcw(Cpu cpu, in Instruction i) { Begin(cpu, in i); Fnstcw(cpu, in i); }
+    static void Fstcw(Cpu cpu, in Instruction i) { BeginControl(cpu, in i); Fnstcw(cpu, in i); }
 
     static void Fnstsw(Cpu cpu, in Instruction i)
     {
@@ -67,13 +76,13 @@ public static unsafe partial class X87Handlers
         else GuestMemory.Write16(Operands.Ea(cpu.S, in i), sw);
     }
 
-    static void Fstsw(Cpu cpu, in Instruction i) { Begin(cpu, in i); Fnstsw(cpu, in i); }
+    static void Fstsw(Cpu cpu, in Instruction i) { BeginControl(cpu, in i); Fnstsw(cpu, in i); }
 
     static void Fnclex(Cpu cpu, in Instruction i) => cpu.S->Fpu.Status &= 0x7F00;
-    static void Fclex(Cpu cpu, in Instruction i) { Begin(cpu, in i); Fnclex(cpu, in i); }
+    static void Fclex(Cpu cpu, in Instruction i) { BeginControl(cpu, in i); Fnclex(cpu, in i); }
 
     static void Fninit(Cpu cpu, in Instruction i) => X87.Init(&cpu.S->Fpu);
-    static void Finit(Cpu cpu, in Instruction i) { Begin(cpu, in i); Fninit(cpu, in i); }
+    static void Finit(Cpu cpu, in Instruction i) { BeginControl(cpu, in i); Fninit(cpu, in i); }
 
     static void Fnstenv(Cpu cpu, in Instruction i)
     {
@@ -83,11 +92,11 @@ public static unsafe partial class X87Handlers
         f->Control |= 0x3F;
     }
 
-    static void Fstenv(Cpu cpu, in Instruction i) { Begin(cpu, in i); Fnstenv(cpu, in i); }
+    static void Fstenv(Cpu cpu, in Instruction i) { BeginControl(cpu, in i); Fnstenv(cpu, in i); }
 
     static void Fldenv(Cpu cpu, in Instruction i)
     {
-        var f = Begin(cpu, in i);
+        var f = BeginControl(cpu, in i);
         LoadEnv(f, Operands.Ea(cpu.S, in i), i.MemorySize == MemorySize.FpuEnv14);
     }
 
@@ -102,11 +111,11 @@ public static unsafe partial class X87Handlers
         X87.Init(f);
     }
 
-    static void Fsave(Cpu cpu, in Instruction i) { Begin(cpu, in i); Fnsave(cpu, in i); }
+    static void Fsave(Cpu cpu, in Instruction i) { BeginControl(cpu, in i); Fnsave(cpu, in i); }
 
     static void Frstor(Cpu cpu, in Instruction i)
     {
-        var f = Begin(cpu, in i);
+        var f = BeginControl(cpu, in i);
         ulong ea = Operands.Ea(cpu.S, in i);
         bool small = i.MemorySize == MemorySize.FpuState94;
         GuestMemory.R(ea, small ? 94u : 108u);

@@ -93,7 +93,7 @@ public static unsafe partial class X87Handlers
                 {
                     uint r = F80.ToSingle(v, f->Control, ref flags);
                     GuestMemory.W(ea, 4);
-                    if (!X87.Commit(f, flags)) return;
+                    if (!CommitStore(f, flags)) return;
                     GuestMemory.Write32(ea, r);
                     break;
                 }
@@ -101,7 +101,7 @@ public static unsafe partial class X87Handlers
                 {
                     ulong r = F80.ToDouble(v, f->Control, ref flags);
                     GuestMemory.W(ea, 8);
-                    if (!X87.Commit(f, flags)) return;
+                    if (!CommitStore(f, flags)) return;
                     GuestMemory.Write64(ea, r);
                     break;
                 }
@@ -117,6 +117,18 @@ public static unsafe partial class X87Handlers
             X87.Set(f, St(in i, 0), v);
         }
         if (pop) X87.Pop(f);
+    }
+
+    /// <summary>Commits a store's flags. An unmasked overflow or underflow on a store to memory stores
+    /// nothing, does not pop and reports no precision exception (measured).</summary>
+    static bool CommitStore(X87State* f, uint flags)
+    {
+        if ((flags & ~(uint)f->Control & (F80.OE | F80.UE)) != 0)
+        {
+            X87.Commit(f, flags & ~(F80.PE | F80.C1));
+            return false;
+        }
+        return X87.Commit(f, flags);
     }
 
     static void Fist(Cpu cpu, in Instruction i) => StoreInt(cpu, in i, false, false);

@@ -66,6 +66,8 @@ public static partial class F80
         if (a.IsZero) return signBit;
         Unpack(a, out int e, out ulong m);
         int emin = Bias - bias + 1, emax = Bias + bias;
+        // Unmasked underflow is reported on tininess alone (the store is then suppressed).
+        if ((cw & 0x10) == 0 && e < emin) flags |= UE;
         UInt128 r = Round(a.Sign, ref e, (UInt128)m << 64, fracBits + 1, emin, emax, Rounding(cw), ref flags);
         if (e > emax) return signBit | expAll;
         ulong frac = (ulong)(r >> (127 - fracBits));

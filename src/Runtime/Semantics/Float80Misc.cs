@@ -110,7 +110,7 @@ public static partial class F80
         }
         Unpack(a, out int ea, out ulong ma);
         long ne = Math.Clamp(ea + n, -(1L << 20), 1L << 20);
-        return RoundPack(a.Sign, (int)ne, (UInt128)ma << 64, 64, Rounding(cw), ref flags);
+        return RoundPack(a.Sign, (int)ne, (UInt128)ma << 64, 64, Rounding(cw), ref flags, Wrap(cw));
     }
 
     /// <summary>fxtract: splits a into its unbiased exponent and its significand (in [1, 2)).</summary>
@@ -131,12 +131,18 @@ public static partial class F80
     /// low three bits, or C2 when the reduction is incomplete.</summary>
     public static Float80 Remainder(Float80 a, Float80 b, bool ieee, ushort cw, ref uint flags, out uint status)
     {
-        var r = RemainderCore(a, b, ieee, ref flags, out status);
+        var r = RemainderCore(a, b, ieee, cw, ref flags, out status);
         Denormal(a, b, ref flags);
+        // A denormal result (also an operand passed through) underflows: re-biased when unmasked.
+        if (r.IsDenormal && (long)r.Mant >= 0 && (cw & 0x10) == 0)
+        {
+            Unpack(r, out int e, out ulong m);
+            r = RoundPack(r.Sign, e, (UInt128)m << 64, 64, RcNearest, ref flags, WrapUnderflow);
+        }
         return r;
     }
 
-    static Float80 RemainderCore(Float80 a, Float80 b, bool ieee, ref uint flags, out uint status)
+    static Float80 RemainderCore(Float80 a, Float80 b, bool ieee, ushort cw, ref uint flags, out uint status)
     {
         status = 0;
         if (Screen(a, b, ref flags, out var r)) return r;
@@ -168,7 +174,7 @@ public static partial class F80
                 // |b| - |a| = (2mb - ma) * 2^(ea-bias-63), exact in 65 bits at a's scale.
                 UInt128 d = ((UInt128)mb << 1) - ma;
                 status = C1;
-                return RoundPack(!sign, ea + 64, d, 64, RcNearest, ref flags);
+                return RoundPack(!sign, ea + 64, d, 64, RcNearest, ref flags, Wrap(cw));
             }
             return Canonical(a);
         }
@@ -186,6 +192,6 @@ public static partial class F80
         else status = ((uint)(q & 4) << 6) | ((uint)(q & 2) << 13) | ((uint)(q & 1) << 9);
         if (rm == 0) return Float80.Zero(a.Sign);
         // R's bit 63 weighs 2^(eb - bias): R << 64 puts it at bit 127.
-        return RoundPack(sign, eb, (UInt128)rm << 64, 64, RcNearest, ref flags);
+        return RoundPack(sign, eb, (UInt128)rm << 64, 64, RcNearest, ref flags, Wrap(cw));
     }
 }

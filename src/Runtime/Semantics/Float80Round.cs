@@ -42,19 +42,46 @@ public static partial class F80
         return r;
     }
 
+    /// <summary><see cref="Round"/>'s wrap bits: with overflow (underflow) unmasked, a register
+    /// result is delivered with its exponent divided (multiplied) by 2^24576 instead of being
+    /// replaced by infinity (denormalized); SDM vol. 1, 8.5.4 and 8.5.5.</summary>
+    public const int WrapOverflow = 1, WrapUnderflow = 2;
+
+    /// <summary>Wrap bits for a register result under control word <paramref name="cw"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Wrap(ushort cw) => ((cw & 8) == 0 ? WrapOverflow : 0) | ((cw & 0x10) == 0 ? WrapUnderflow : 0);
+
+    /// <summary>The exponent bias adjustment for unmasked overflow and underflow results.</summary>
+    public const int BiasAdjust = 24576;
+
     /// <summary>
     /// Rounds (sign, exp, sig) to <paramref name="prec"/> significand bits within the biased
     /// exponent range [<paramref name="emin"/>, <paramref name="emax"/>] (80-bit bias). Returns the
     /// rounded significand aligned at bit 127 (bit 127 clear for a denormal) and updates
     /// <paramref name="exp"/> (emin for denormals, emax + 1 for infinity).
     /// </summary>
-    public static UInt128 Round(bool sign, ref int exp, UInt128 sig, int prec, int emin, int emax, int rc, ref uint flags)
+    public static UInt128 Round(bool sign, ref int exp, UInt128 sig, int prec, int emin, int emax, int rc, ref uint flags, int wrap = 0)
     {
         if (sig == 0) { exp = 0; return 0; }
         int lz = (int)UInt128.LeadingZeroCount(sig);
         sig <<= lz;
         exp -= lz;
         bool tiny = false;
+        int adjust = 0;
+        if (exp < emin && (wrap & WrapUnderflow) != 0)
+        {
+            // Unmasked underflow: reported on tininess alone; the result is re-biased (and only
+            // denormalized if it is still too small).
+            flags |= UE;
+            adjust = BiasAdjust;
+            exp += BiasAdjust;
+        }
+        else if (exp > emax && (wrap & WrapOverflow) != 0)
+        {
+            flags |= OE;
+            adjust = -BiasAdjust;
+            exp -= BiasAdjust;
+        }
         if (exp < emin)
         {
             tiny = true;
@@ -85,6 +112,15 @@ public static partial class F80
             r += unit;
             if (r == 0) { r = UInt128.One << 127; exp++; }
         }
+        if (adjust != 0 && (exp > emax || tiny))
+        {
+            // Out of range even after the bias adjustment: infinity or zero whatever the rounding.
+            flags |= PE;
+            if (tiny) { flags &= ~C1; exp = 0; return 0; }
+            flags |= C1;
+            exp = emax + 1;
+            return UInt128.One << 127;
+        }
         if (exp > emax)
         {
             flags |= OE | PE;
@@ -102,12 +138,13 @@ public static partial class F80
     }
 
     /// <summary>Rounds to an 80-bit value (precision <paramref name="prec"/>).</summary>
-    public static Float80 RoundPack(bool sign, int exp, UInt128 sig, int prec, int rc, ref uint flags)
+    public static Float80 RoundPack(bool sign, int exp, UInt128 sig, int prec, int rc, ref uint flags, int wrap = 0)
     {
         if (sig == 0) return Float80.Zero(sign);
-        UInt128 r = Round(sign, ref exp, sig, prec, 1, 0x7FFE, rc, ref flags);
+        UInt128 r = Round(sign, ref exp, sig, prec, 1, 0x7FFE, rc, ref flags, wrap);
         ulong m = (ulong)(r >> 64);
         if (exp > 0x7FFE) return Float80.Inf(sign);
+        if (r == 0) return Float80.Zero(sign);
         if ((long)m >= 0) exp = 0;
         return new Float80(m, (ushort)((sign ? 0x8000 : 0) | exp));
     }
@@ -115,7 +152,7 @@ public static partial class F80
     /// <summary>Rounds under the control word's precision and rounding control.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Float80 RoundPack(bool sign, int exp, UInt128 sig, ushort cw, ref uint flags) =>
-        RoundPack(sign, exp, sig, Precision(cw), Rounding(cw), ref flags);
+        RoundPack(sign, exp, sig, Precision(cw), Rounding(cw), ref flags, Wrap(cw));
 
     /// <summary>Unpacks a finite non-zero supported value: significand with J at bit 63 (denormals
     /// normalized), exponent possibly below 1.</summary>

@@ -33,7 +33,7 @@ public static partial class F80
         }
         var x = Wide.FromF80(a);
         if (x.E > 6) return a.Sign ? new Float80(1UL << 63, 0xBFFF) : Float80.Inf(false);
-        return Expm1(x * Wide.Ln2).ToF80(rc, ref flags);
+        return Expm1(x * Wide.Ln2).ToF80(rc, ref flags, Wrap(cw));
     }
 
     /// <summary>fyl2x: y * log2(x), x = ST(0), y = ST(1).</summary>
@@ -71,7 +71,7 @@ public static partial class F80
             return Mul(y, FromInt(ex - Bias), (ushort)(cw | 0x300), ref flags);
         }
         var l = Log2(Wide.FromF80(x));
-        return (Wide.FromF80(y) * l).ToF80(rc, ref flags);
+        return (Wide.FromF80(y) * l).ToF80(rc, ref flags, Wrap(cw));
     }
 
     /// <summary>fyl2xp1: y * log2(x + 1), x = ST(0), y = ST(1).</summary>
@@ -105,7 +105,7 @@ public static partial class F80
         // ln(1+x) = 2 atanh(x / (2 + x)).
         var s = wx / (Wide.Two + wx);
         var l = Atanh(s) * Wide.Two * Wide.Log2E;
-        return (Wide.FromF80(y) * l).ToF80(rc, ref flags);
+        return (Wide.FromF80(y) * l).ToF80(rc, ref flags, Wrap(cw));
     }
 
     /// <summary>fpatan: atan2(y, x) with y = ST(1), x = ST(0).</summary>
@@ -139,7 +139,7 @@ public static partial class F80
             if (x.Sign) r = Wide.Pi - r;
         }
         if (sy) r = -r;
-        return r.ToF80(rc, ref flags);
+        return r.ToF80(rc, ref flags, Wrap(cw));
     }
 
     public enum TrigOp { Sin, Cos, Tan }
@@ -158,9 +158,9 @@ public static partial class F80
         SinCos(a, out var s, out var c);
         return op switch
         {
-            TrigOp.Sin => s.ToF80(rc, ref flags),
-            TrigOp.Cos => c.ToF80(rc, ref flags),
-            _ => (s / c).ToF80(rc, ref flags),
+            TrigOp.Sin => s.ToF80(rc, ref flags, Wrap(cw)),
+            TrigOp.Cos => c.ToF80(rc, ref flags, Wrap(cw)),
+            _ => (s / c).ToF80(rc, ref flags, Wrap(cw)),
         };
     }
 
@@ -176,8 +176,8 @@ public static partial class F80
         SinCos(a, out var s, out var c);
         int rc = Rounding(cw);
         uint fc = 0;
-        sin = s.ToF80(rc, ref flags);
-        cos = c.ToF80(rc, ref fc);
+        sin = s.ToF80(rc, ref flags, Wrap(cw));
+        cos = c.ToF80(rc, ref fc, Wrap(cw));
         flags |= fc & ~C1;
         // C1 reports the sine's rounding (measured on the CPU), although ST(0) holds the cosine.
     }

@@ -41,11 +41,11 @@ internal struct Wide
     /// <summary>Rounds an inexact (transcendental) result to 80 bits (full 64-bit precision; precision
     /// control does not apply). Bit 0 is forced on: the value is never exact, and the truncation
     /// errors of the evaluation sit far below it.</summary>
-    public readonly Float80 ToF80(int rc, ref uint flags)
+    public readonly Float80 ToF80(int rc, ref uint flags, int wrap = 0)
     {
         if (M == 0) return Float80.Zero(S);
         long e = Math.Clamp((long)E + F80.Bias, -(1L << 20), 1L << 20);
-        return F80.RoundPack(S, (int)e, M | 1, 64, rc, ref flags);
+        return F80.RoundPack(S, (int)e, M | 1, 64, rc, ref flags, wrap);
     }
 
     public readonly Wide Neg() => new() { M = M, E = E, S = !S };

@@ -128,14 +128,13 @@ public static unsafe class X87Oracle
         return ms.ToArray();
     }
 
-    /// <summary>Runs the snippet on the host CPU. Overflow and underflow must stay masked in
-    /// <paramref name="cw"/>; other exceptions may be unmasked only when the snippet's last waiting
-    /// x87 instruction is the one that may raise them (the pending exception then only sets ES, and
-    /// the epilogue's non-waiting fnsave stores and clears it before anything could trap).</summary>
+    /// <summary>Runs the snippet on the host CPU. Exceptions may be unmasked in <paramref name="cw"/>
+    /// only when the snippet's last waiting x87 instruction is the one that may raise them (the
+    /// pending exception then only sets ES, and the epilogue's non-waiting fnsave stores and clears
+    /// it before anything could trap).</summary>
     public static State RunNative(Action<Assembler> body, byte[] input, ushort cw, ulong rflags)
     {
         EnsureMapped();
-        if ((cw & 0x18) != 0x18) throw new ArgumentException("unmasked overflow/underflow is not supported by the oracle");
         var asm = new Assembler(64);
         asm.push(rbx);
         asm.mov(rbx, Data);

@@ -168,17 +168,29 @@ public sealed class X87OracleTests(ITestOutputHelper output)
                 Two) { Cases = 200, Ignore = [(12, 28)] },
             new("fnsave frstor", a => { Load2(a); a.fdiv(st0, st1); a.fnsave(__[rbx + 0x100]); a.fld1(); a.frstor(__[rbx + 0x100]); },
                 Two) { Cases = 200, Ignore = [(12, 28)] },
+            // The 16-bit formats (66h prefix): fnstenv m14, fldenv m14, fnsave m94, frstor m94, as raw bytes.
+            new("fnstenv16 fnsave16", a =>
+            {
+                Load2(a);
+                a.fdiv(st0, st1);
+                a.db(0x66, 0xD9, 0xB3, 0x00, 0x01, 0x00, 0x00);     // fnstenv [rbx+0x100]
+                a.db(0x66, 0xDD, 0xB3, 0x20, 0x01, 0x00, 0x00);     // fnsave [rbx+0x120]
+                a.fld1();
+                a.db(0x66, 0xDD, 0xA3, 0x20, 0x01, 0x00, 0x00);     // frstor [rbx+0x120]
+                a.fninit();
+                a.db(0x66, 0xD9, 0xA3, 0x00, 0x01, 0x00, 0x00);     // fldenv [rbx+0x100]
+            }, Two) { Cases = 200, Ignore = [(6, 14), (0x26, 0x2E)] },
             new("fldenv", a => { Load2(a); a.fnstenv(__[rbx + 0x100]); a.fninit(); a.fldenv(__[rbx + 0x100]); a.fnclex(); },
                 Two) { Cases = 100, Ignore = [(12, 28)] },
             // Transcendentals, with inputs mostly inside each instruction's domain.
-            new("f2xm1", a => { Load1(a); a.f2xm1(); }, (g, b) => Put(b, 0, g.Rng.Next(8) == 0 ? InDomain(g, 0) : g.Ranged(-70, -1, 0.02))) { Ulp = true },
-            new("fyl2x", a => { Load2(a); a.fyl2x(); }, (g, b) => { Put(b, 0, g.Rng.Next(8) == 0 ? g.F80() : g.Ranged(-80, 80, 0.1).Abs()); Put(b, 1, g.F80(30)); }) { Ulp = true },
-            new("fyl2xp1", a => { Load2(a); a.fyl2xp1(); }, (g, b) => { Put(b, 0, g.Rng.Next(8) == 0 ? InDomain(g, -2) : g.Ranged(-70, -3, 0)); Put(b, 1, g.F80(30)); }) { Ulp = true },
-            new("fpatan", a => { Load2(a); a.fpatan(); }, (g, b) => { Put(b, 0, g.F80(40)); Put(b, 1, g.F80(40)); }) { Ulp = true },
-            new("fsin", a => { Load1(a); a.fsin(); }, (g, b) => Put(b, 0, g.Rng.Next(8) == 0 ? g.F80() : g.Ranged(-70, 66, 0.02))) { Ulp = true },
-            new("fcos", a => { Load1(a); a.fcos(); }, (g, b) => Put(b, 0, g.Rng.Next(8) == 0 ? g.F80() : g.Ranged(-70, 66, 0.02))) { Ulp = true },
-            new("fptan", a => { Load1(a); a.fptan(); }, (g, b) => Put(b, 0, g.Rng.Next(8) == 0 ? g.F80() : g.Ranged(-70, 66, 0.02))) { Ulp = true },
-            new("fsincos", a => { Load1(a); a.fsincos(); }, (g, b) => Put(b, 0, g.Rng.Next(8) == 0 ? g.F80() : g.Ranged(-70, 66, 0.02))) { Ulp = true },
+            new("f2xm1", a => { Load1(a); a.f2xm1(); }, (g, b) => Put(b, 0, g.Rng.Next(8) == 0 ? InDomain(g, 0) : g.Ranged(-70, -1, 0.02))) { Ulp = true, Unmask = true },
+            new("fyl2x", a => { Load2(a); a.fyl2x(); }, (g, b) => { Put(b, 0, g.Rng.Next(8) == 0 ? g.F80() : g.Ranged(-80, 80, 0.1).Abs()); Put(b, 1, g.F80(30)); }) { Ulp = true, Unmask = true },
+            new("fyl2xp1", a => { Load2(a); a.fyl2xp1(); }, (g, b) => { Put(b, 0, g.Rng.Next(8) == 0 ? InDomain(g, -2) : g.Ranged(-70, -3, 0)); Put(b, 1, g.F80(30)); }) { Ulp = true, Unmask = true },
+            new("fpatan", a => { Load2(a); a.fpatan(); }, (g, b) => { Put(b, 0, g.F80(40)); Put(b, 1, g.F80(40)); }) { Ulp = true, Unmask = true },
+            new("fsin", a => { Load1(a); a.fsin(); }, (g, b) => Put(b, 0, g.Rng.Next(8) == 0 ? g.F80() : g.Ranged(-70, 66, 0.02))) { Ulp = true, Unmask = true },
+            new("fcos", a => { Load1(a); a.fcos(); }, (g, b) => Put(b, 0, g.Rng.Next(8) == 0 ? g.F80() : g.Ranged(-70, 66, 0.02))) { Ulp = true, Unmask = true },
+            new("fptan", a => { Load1(a); a.fptan(); }, (g, b) => Put(b, 0, g.Rng.Next(8) == 0 ? g.F80() : g.Ranged(-70, 66, 0.02))) { Ulp = true, Unmask = true },
+            new("fsincos", a => { Load1(a); a.fsincos(); }, (g, b) => Put(b, 0, g.Rng.Next(8) == 0 ? g.F80() : g.Ranged(-70, 66, 0.02))) { Ulp = true, Unmask = true },
             new("trig small", a => { Load1(a); a.fsincos(); a.fld(__tword_ptr[rbx]); a.fptan(); }, (g, b) => Put(b, 0, g.Ranged(-3, 4, 0))) { Ulp = true },
             new("trig overflow", a => { for (int k = 0; k < 8; k++) a.fld(__tword_ptr[rbx]); a.fptan(); a.fsincos(); }, One) { Cases = 50 },
         };

@@ -99,9 +99,8 @@ public sealed class X87Values(int seed)
         return (ushort)(0x37F & ~0x300 | (pc << 8) | (rng.Next(4) << 10));
     }
 
-    /// <summary>A control word as <see cref="Cw"/>, but with the invalid, denormal, zero-divide and
-    /// precision exceptions each unmasked half of the time.</summary>
-    public ushort CwUnmasked() => (ushort)(Cw() & ~(rng.Next(2) | rng.Next(2) << 1 | rng.Next(2) << 2 | rng.Next(2) << 5));
+    /// <summary>A control word as <see cref="Cw"/>, but with each exception unmasked half of the time.</summary>
+    public ushort CwUnmasked() => (ushort)(Cw() & ~rng.Next(0x40));
 
     /// <summary>Random arithmetic flags for fcmovcc.</summary>
     public ulong RFlags() => (ulong)rng.Next(0x1000) & 0x8D5;
