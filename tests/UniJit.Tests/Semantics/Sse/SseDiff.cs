@@ -261,12 +261,13 @@ public static unsafe class SseDiff
 
     static void FillData(Random r, byte[] data, Lanes lanes)
     {
-        // Only the windows the snippets address (rsi, rdi, rbx); the rest stays zero on both sides.
+        // Only the windows the snippets address (rsi, rdi, rbx); the rest stays zero on both sides
+        // (tests that need more, such as fxrstor images, fill it in their tweak).
         fixed (byte* p = data)
         {
-            FillLanes(r, p + 0x1000, 0x100, lanes);
-            FillLanes(r, p + 0x2000, 0x100, lanes);
-            FillLanes(r, p + 0x3000, 0x400, lanes);
+            FillLanes(r, p + 0x1000, 0x80, lanes);
+            FillLanes(r, p + 0x2000, 0x80, lanes);
+            FillLanes(r, p + 0x3000, 0x80, lanes);
         }
     }
 }
