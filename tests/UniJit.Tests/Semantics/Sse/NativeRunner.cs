@@ -46,8 +46,7 @@ public static unsafe class NativeRunner
             const int MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20, MAP_FIXED_NOREPLACE = 0x100000;
             nint p = mmap((nint)PageAddr, (nuint)PageSize, 7, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
             if (p != (nint)PageAddr) throw new InvalidOperationException($"cannot map the native code page ({Marshal.GetLastPInvokeError()})");
-            nint d = mmap((nint)DataAddr, (nuint)DataSize, 3, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-            if (d != (nint)DataAddr) throw new InvalidOperationException($"cannot map the native data area ({Marshal.GetLastPInvokeError()})");
+            _ = UniJit.Tests.Support.NativeScratch.Data; // shared with the other native harnesses
             mapped = true;
         }
     }
