@@ -157,7 +157,31 @@ public unsafe class TierAgreementTests
             asm.jnz(loop);
             _ = patch;
         }, c => UniJit.Runtime.Memory.AddressSpace.Protect(GuestCode.DataAddress, GuestCode.DataSize, 7), tier);
-        // 150 calls return 1, then 150 return 100.
-        Assert.Equal(150UL * 1 + 150UL * 100, cpu.S->Gpr[12]);
+        // The guest loop, restated: each call returns the current immediate; the patch lands after the
+        // call made with r13 == 150.
+        ulong expected = 0, imm = 1;
+        for (int r13 = 300; r13 > 0; r13--)
+        {
+            expected += imm;
+            if (r13 == 150) imm = 100;
+        }
+        Assert.Equal(expected, cpu.S->Gpr[12]);
     }
+
+    /// <summary>A loop that runs through more code than one region holds: regions exit into each
+    /// other a million times. Chained exits are tail calls, so this must neither overflow the host
+    /// stack nor differ from the interpreter.</summary>
+    [Fact]
+    public void LongChainsOfRegions() => Agree(asm =>
+    {
+        var top = asm.CreateLabel();
+        var done = asm.CreateLabel();
+        asm.mov(ecx, 20_000);
+        asm.Label(ref top);
+        for (int k = 0; k < 1500; k++) asm.add(rax, k & 7);
+        asm.dec(ecx);
+        asm.jz(done);
+        asm.jmp(top);
+        asm.Label(ref done);
+    });
 }
