@@ -120,7 +120,9 @@ public static unsafe partial class SseHandlers
     static readonly bool[] floating = new bool[codeCount];
 
     /// <summary>The row of <paramref name="c"/>: its shape, semantic method, whether it must run in an
-    /// <see cref="SseMxcsr"/> scope, and whether a 16-byte memory operand may be misaligned.</summary>
+    /// <see cref="SseMxcsr"/> scope, and whether a 16-byte memory operand may be misaligned.
+    /// A caller that runs a Floating row's method in its own scope must first run it once outside
+    /// any scope (as <see cref="Cold"/> does), so that its JIT compilation cannot leak flags.</summary>
     public static (Shape Shape, nint Op, bool Floating, bool Unaligned) Row(Code c) =>
         (shapes[(int)c], ops[(int)c], floating[(int)c], unaligned[(int)c]);
 

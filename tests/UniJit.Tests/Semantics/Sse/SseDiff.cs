@@ -238,7 +238,7 @@ public static unsafe class SseDiff
 
     static ulong Str8(Random r) { ulong v = 0; for (int b = 0; b < 8; b++) v |= (ulong)RandChar(r) << (8 * b); return v; }
 
-    static void Randomize(Random r, MachineState* m, Lanes lanes, bool randomMxcsr)
+    internal static void Randomize(Random r, MachineState* m, Lanes lanes, bool randomMxcsr)
     {
         for (int x = 0; x < 16; x++) FillLanes(r, m->Xmm + 16 * x, 16, lanes);
         // Sometimes make two registers share a lane pattern so equal/ordered compares happen.
@@ -259,14 +259,15 @@ public static unsafe class SseDiff
         m->Mxcsr = mx;
     }
 
-    static void FillData(Random r, byte[] data, Lanes lanes)
+    internal static void FillData(Random r, byte[] data, Lanes lanes)
     {
-        // Only the windows the snippets address (rsi, rdi, rbx); the rest stays zero on both sides.
+        // Only the windows the snippets address (rsi, rdi, rbx); the rest stays zero on both sides
+        // (tests that need more, such as fxrstor images, fill it in their tweak).
         fixed (byte* p = data)
         {
-            FillLanes(r, p + 0x1000, 0x100, lanes);
-            FillLanes(r, p + 0x2000, 0x100, lanes);
-            FillLanes(r, p + 0x3000, 0x400, lanes);
+            FillLanes(r, p + 0x1000, 0x80, lanes);
+            FillLanes(r, p + 0x2000, 0x80, lanes);
+            FillLanes(r, p + 0x3000, 0x80, lanes);
         }
     }
 }

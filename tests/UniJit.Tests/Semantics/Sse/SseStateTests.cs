@@ -27,6 +27,7 @@ public sealed unsafe class SseStateTests(ITestOutputHelper log)
     static void FxImageAtRbx(Random r, MachineState* m, byte[] data)
     {
         var img = data.AsSpan(0x3000, 512);
+        r.NextBytes(img);
         BitConverter.TryWriteBytes(img[0..], (ushort)(0x037F | (r.Next(4) << 10) | (r.Next(4) << 8)));
         BitConverter.TryWriteBytes(img[24..], (uint)r.Next(0x10000) | 0x1F80);
         // FOP, FIP, FDP: an AMD host saves them only while an x87 exception is pending, UniJit (as
