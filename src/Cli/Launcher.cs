@@ -37,8 +37,7 @@ public static partial class Launcher
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"unijit: {e.Message}");
-            Console.Error.WriteLine("Try 'unijit --help' for more information.");
+            Console.Error.WriteLine($"unijit: {e.Message} (try 'unijit --help')");
             return 2;
         }
         catch (Exception e)

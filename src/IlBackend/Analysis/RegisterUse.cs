@@ -13,11 +13,17 @@ public static class RegisterUse
 {
     [ThreadStatic] static InstructionInfoFactory? factory;
 
+    /// <summary>True for instructions whose handler may read or write any register (system calls,
+    /// traps, and control flow the IL tier leaves to the interpreter).</summary>
+    public static bool TouchesAll(in Instruction i) =>
+        i.FlowControl is not (FlowControl.Next or FlowControl.ConditionalBranch or FlowControl.UnconditionalBranch
+            or FlowControl.IndirectBranch or FlowControl.Call or FlowControl.IndirectCall or FlowControl.Return)
+        || i.Code == Code.Syscall || i.Mnemonic is Mnemonic.Cpuid or Mnemonic.Xgetbv or Mnemonic.Rdtsc or Mnemonic.Rdtscp;
+
+    /// <summary>(used, written) per Iced's instruction info: bit n stands for general register n.
+    /// Every register touched counts as used (so a partial write merges into the right value).</summary>
     public static (int used, int written) Of(in Instruction i)
     {
-        if (i.FlowControl != FlowControl.Next || i.Code == Code.Syscall || i.Mnemonic is Mnemonic.Cpuid or Mnemonic.Xgetbv
-            or Mnemonic.Rdtsc or Mnemonic.Rdtscp)
-            return (0xFFFF, 0xFFFF);
         factory ??= new InstructionInfoFactory();
         var info = factory.GetInfo(in i);
         int used = 0, written = 0;

@@ -55,6 +55,7 @@ public sealed unsafe class RegionCompiler : ICompiler
         public readonly LocalBuilder Fa, Fb, Fr;
         readonly Label epilogue;
         public FusionKind Producer;
+        int regionUsed, regionWritten;
         public int ProducerSize;
         public int IlSize;
 
@@ -89,7 +90,19 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Brtrue, body);
             il.Emit(OpCodes.Ret);
             il.MarkLabel(body);
-            em.Reload();
+            // Only the registers the region touches live in locals; only those it writes go back.
+            // The rest stay current in the state, which handlers that touch everything read and write.
+            regionUsed = 0; regionWritten = 0;
+            foreach (var b in region.Blocks)
+                foreach (var ins in b.Insns)
+                {
+                    var (u, w) = RegisterUse.Of(in ins);
+                    if (RegisterUse.TouchesAll(in ins)) w = 0xFFFF;
+                    regionUsed |= u; regionWritten |= w;
+                }
+            regionWritten &= regionUsed;
+            int written = regionWritten;
+            em.Reload(regionUsed);
             il.BeginExceptionBlock();
             foreach (var b in region.Blocks) EmitBlock(b);
             il.BeginCatchBlock(typeof(Exception));
@@ -98,6 +111,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             // progress, as rep movs does); every other register is current in its local.
             for (int r = 0; r < 16; r++)
             {
+                if ((written & (1 << r)) == 0) continue;
                 var skip = il.DefineLabel();
                 il.Emit(OpCodes.Ldloc, inHelper);
                 il.Emit(OpCodes.Ldc_I4, 1 << r);
@@ -114,7 +128,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.EndExceptionBlock();
 
             il.MarkLabel(epilogue);
-            em.Spill();
+            em.Spill(written);
             em.LdStateAddr(StateLayout.Rip);
             il.Emit(OpCodes.Ldloc, next);
             il.Emit(OpCodes.Stind_I8);
@@ -200,6 +214,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             fallbackInsns.Add(ins);
             MayFault(in ins);
             var (used, written) = RegisterUse.Of(in ins);
+            if (RegisterUse.TouchesAll(in ins)) { used = regionUsed; written = regionWritten; }
             em.Spill(used);
             // The interpreter runs a block with RIP preset to the fall-through address.
             em.LdStateAddr(StateLayout.Rip);

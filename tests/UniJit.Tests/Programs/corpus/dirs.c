@@ -27,8 +27,10 @@ int main(void) {
     chdir(dir);
     char cwd[256]; getcwd(cwd, sizeof cwd);
     printf("getcwd matches mkdtemp: %d\n", strcmp(cwd, dir) == 0);
-    printf("mkdir %d %d %d\n", mkdir("sub", 0755), mkdir("sub/deeper", 0700), mkdir("other", 0755));
-    printf("mkdir again %d EEXIST %d\n", mkdir("sub", 0755), errno == EEXIST);
+    int m1 = mkdir("sub", 0755), m2 = mkdir("sub/deeper", 0700), m3 = mkdir("other", 0755);
+    printf("mkdir %d %d %d\n", m1, m2, m3);
+    int again = mkdir("sub", 0755);
+    printf("mkdir again %d EEXIST %d\n", again, errno == EEXIST);
     for (int i = 0; i < 20; i++) { char p[32]; snprintf(p, sizeof p, "sub/f%02d", i); close(open(p, O_CREAT | O_WRONLY, 0644)); }
     list("."); list("sub"); list("sub/deeper");
     struct stat st; stat("sub/deeper", &st);
@@ -38,9 +40,11 @@ int main(void) {
     printf("cwd ends with /sub/deeper: %d\n", strlen(cwd) > 11 && strcmp(cwd + strlen(cwd) - 11, "/sub/deeper") == 0);
     fchdir(fd); close(fd); getcwd(cwd, sizeof cwd);
     printf("fchdir back: %d\n", strcmp(cwd, dir) == 0);
-    printf("rmdir non-empty %d ENOTEMPTY %d\n", rmdir("sub"), errno == ENOTEMPTY);
+    int ne = rmdir("sub");
+    printf("rmdir non-empty %d ENOTEMPTY %d\n", ne, errno == ENOTEMPTY);
     for (int i = 0; i < 20; i++) { char p[32]; snprintf(p, sizeof p, "sub/f%02d", i); unlink(p); }
-    printf("rmdir %d %d %d\n", rmdir("sub/deeper"), rmdir("sub"), rmdir("other"));
+    int r1 = rmdir("sub/deeper"), r2 = rmdir("sub"), r3 = rmdir("other");
+    printf("rmdir %d %d %d\n", r1, r2, r3);
     list(".");
     chdir("/");
     printf("rmdir top %d\n", rmdir(dir));

@@ -1,0 +1,181 @@
+using Iced.Intel;
+using UniJit.Tests.Support;
+using static Iced.Intel.AssemblerRegisters;
+using static UniJit.Tests.Differential.FlagInfo;
+
+namespace UniJit.Tests.Differential;
+
+public static partial class DiffGroups
+{
+    static readonly Mnemonic[] Producers =
+    [
+        Mnemonic.Add, Mnemonic.Adc, Mnemonic.Sub, Mnemonic.Sbb, Mnemonic.And, Mnemonic.Or, Mnemonic.Xor, Mnemonic.Cmp,
+        Mnemonic.Test, Mnemonic.Inc, Mnemonic.Dec, Mnemonic.Neg, Mnemonic.Shl, Mnemonic.Shr, Mnemonic.Sar, Mnemonic.Rol,
+        Mnemonic.Ror, Mnemonic.Imul, Mnemonic.Bt, Mnemonic.Not, Mnemonic.Bsf,
+    ];
+
+    static readonly Lazy<Code[]> producerCodes = new(() => InstructionGen.CodesOf(Producers).ToArray());
+
+    /// <summary>One to three flag-producing register instructions (lazy flags of different kinds and
+    /// sizes, some leaving CF alone), then a consumer: the consumer reads the flags the producers left.</summary>
+    static IEnumerable<Draft> ThenConsume(CaseGen g, int count, Mnemonic[] consumers)
+    {
+        var consumerCodes = InstructionGen.CodesOf(consumers).ToArray();
+        for (int n = 0; n < count; n++)
+        {
+            var s = g.State();
+            var parts = new List<byte>();
+            ulong extra = 0;
+            int producers = 1 + g.Rng.Next(3);
+            for (int p = 0; p < producers; p++)
+            {
+                var d = InstructionGen.Draw(g, producerCodes.Value[g.Rng.Next(producerCodes.Value.Length)], state: s, allowMem: false);
+                if (d is not { } x) continue;
+                parts.AddRange(x.Code);
+                extra = (extra & ~ToRflags(x.Instr.RflagsModified)) | ShiftUndefined(s, x.Instr);
+            }
+            var c = InstructionGen.Draw(g, consumerCodes[g.Rng.Next(consumerCodes.Length)], state: s, allowMem: false);
+            if (c is not { } cx) continue;
+            parts.AddRange(cx.Code);
+            var code = parts.ToArray();
+            // A consumer that reads a flag the producers left undefined would compare noise: skip it.
+            ulong read = ToRflags(cx.Instr.RflagsRead);
+            ulong undefinedBefore = Compared & ~FlagInfo.DefinedAfter(code[..^cx.Code.Length]) | extra;
+            if ((read & undefinedBefore) != 0) { n--; continue; }
+            yield return new Draft(code, s, extra);
+        }
+    }
+
+    /// <summary>LEA with every addressing form: base, index, scale, 8/32-bit displacement, no base,
+    /// RIP-relative, 32-bit address size, 16/32/64-bit destinations, arbitrary register values.</summary>
+    static IEnumerable<Draft> Lea(CaseGen g)
+    {
+        for (int n = 0; n < 600; n++)
+        {
+            var s = g.State();
+            int destBits = g.Rng.Next(4) == 0 ? 16 : g.Rng.Next(2) == 0 ? 32 : 64;
+            var dest = g.Reg(destBits);
+            bool addr32 = g.Rng.Next(4) == 0;
+            int form = g.Rng.Next(6);
+            Register b = form == 5 ? Register.None : g.Reg(addr32 ? 32 : 64);
+            Register x = form is 0 or 4 ? Register.None : g.Reg(addr32 ? 32 : 64);
+            if (form == 4 && g.Rng.Next(2) == 0) b = Register.RSP; // SIB with RSP base (RSP's value is the same on both sides)
+            int scale = 1 << g.Rng.Next(4);
+            long disp = g.Rng.Next(3) switch { 0 => 0, 1 => (sbyte)g.Rng.Next(256), _ => (int)g.Value() };
+            if (form == 5 && x == Register.None) x = g.Reg(addr32 ? 32 : 64);
+            MemoryOperand m;
+            if (form == 3 && !addr32) m = new MemoryOperand(Register.RIP, (long)GuestCode.CodeAddress + 0x100 + g.Rng.Next(-0x80, 0x80));
+            else m = new MemoryOperand(b, x, x == Register.None ? 1 : scale, disp, disp == 0 ? 0 : disp is >= -128 and < 128 ? 1 : 4);
+            var code = destBits switch { 16 => Code.Lea_r16_m, 32 => Code.Lea_r32_m, _ => Code.Lea_r64_m };
+            Instruction ins;
+            try { ins = Instruction.Create(code, dest, m); } catch (ArgumentException) { continue; }
+            var bytes = CaseGen.Encode(ins);
+            if (bytes != null) yield return new Draft(bytes, s);
+        }
+    }
+
+    static readonly (Func<Assembler, Label, int> emit, string name)[] JccForms =
+    [
+        ((a, l) => { a.jo(l); return 0; }, "jo"), ((a, l) => { a.jno(l); return 0; }, "jno"),
+        ((a, l) => { a.jb(l); return 0; }, "jb"), ((a, l) => { a.jae(l); return 0; }, "jae"),
+        ((a, l) => { a.je(l); return 0; }, "je"), ((a, l) => { a.jne(l); return 0; }, "jne"),
+        ((a, l) => { a.jbe(l); return 0; }, "jbe"), ((a, l) => { a.ja(l); return 0; }, "ja"),
+        ((a, l) => { a.js(l); return 0; }, "js"), ((a, l) => { a.jns(l); return 0; }, "jns"),
+        ((a, l) => { a.jp(l); return 0; }, "jp"), ((a, l) => { a.jnp(l); return 0; }, "jnp"),
+        ((a, l) => { a.jl(l); return 0; }, "jl"), ((a, l) => { a.jge(l); return 0; }, "jge"),
+        ((a, l) => { a.jle(l); return 0; }, "jle"), ((a, l) => { a.jg(l); return 0; }, "jg"),
+    ];
+
+    /// <summary>Each of the 16 conditional jumps (short and near forms), taken or not, after a flag
+    /// producer or straight from the input flags; plus JRCXZ/JECXZ and LOOP/LOOPE/LOOPNE.</summary>
+    static IEnumerable<Draft> Jcc(CaseGen g)
+    {
+        for (int n = 0; n < 640; n++)
+        {
+            var s = g.State();
+            byte[] producer = [];
+            if (n % 4 != 0)
+            {
+                for (int tries = 0; tries < 10; tries++)
+                {
+                    var d = InstructionGen.Draw(g, producerCodes.Value[g.Rng.Next(producerCodes.Value.Length)], state: s, allowMem: false);
+                    if (d is { } x && (ToRflags(x.Instr.RflagsUndefined) & ~AF) == 0 && ShiftUndefined(s, x.Instr) == 0) { producer = x.Code; break; }
+                }
+            }
+            var (emit, _) = JccForms[n % 16];
+            bool far = g.Rng.Next(2) == 0;
+            var code = CaseGen.Assemble(a =>
+            {
+                a.PreferShortBranch = !far;
+                a.db(producer);
+                var taken = a.CreateLabel();
+                var done = a.CreateLabel();
+                emit(a, taken);
+                a.mov(r8d, 0x1111);
+                if (far) for (int k = 0; k < 40; k++) a.nop();
+                a.jmp(done);
+                a.Label(ref taken);
+                a.mov(r8d, 0x2222);
+                a.Label(ref done);
+                a.add(r9, r8);
+            });
+            yield return new Draft(code, s);
+        }
+        for (int n = 0; n < 120; n++)
+        {
+            var s = g.State();
+            int form = n % 5;
+            // LOOP with RCX = 0 would run 2^64 times: loops start from 1..5.
+            s.Gpr[1] = form >= 2 ? (ulong)g.Rng.Next(1, 6) : (ulong)g.Rng.Next(0, 6) | (form == 1 && g.Rng.Next(2) == 0 ? 0xFFFF_FFFF_0000_0000UL : 0);
+            var code = CaseGen.Assemble(a =>
+            {
+                var top = a.CreateLabel();
+                var end = a.CreateLabel();
+                a.Label(ref top);
+                if (form == 0) a.jrcxz(end);
+                else if (form == 1) a.db(0x67, 0xE3, 0x08); // jecxz end: Iced's assembler has no 64-bit-mode JECXZ
+                a.add(r10, 3);
+                a.cmp(r10b, 0x40);
+                if (form == 2) a.loop(top);
+                else if (form == 3) a.loope(top);
+                else if (form == 4) a.loopne(top);
+                a.Label(ref end);
+                a.nop();
+            });
+            yield return new Draft(code, s);
+        }
+    }
+
+    /// <summary>PUSHF/POPF (64- and 16-bit) and flags through the stack: RSP, the pushed image and the
+    /// flags popped back must match; only user-writable flags are loaded (never TF or AC).</summary>
+    static IEnumerable<Draft> PushfPopf(CaseGen g)
+    {
+        for (int n = 0; n < 200; n++)
+        {
+            var s = g.State();
+            s.Gpr[3] = (ulong)g.Rng.NextInt64() & (Compared | 0x2) | (g.Rng.Next(2) == 0 ? 0 : DF);
+            int form = n % 4;
+            byte[] producer = [];
+            var d = InstructionGen.Draw(g, producerCodes.Value[g.Rng.Next(producerCodes.Value.Length)], state: s, allowMem: false);
+            if (d is { } x) producer = x.Code;
+            var code = CaseGen.Assemble(a =>
+            {
+                switch (form)
+                {
+                    case 0: a.push(rbx); a.popfq(); a.pushfq(); a.pop(rsi); break;
+                    case 1: a.db(producer); a.pushfq(); a.pop(rsi); a.and(rsi, (int)(Compared | 0x202)); a.push(rbx); a.popfq(); break;
+                    case 2: a.push(bx); a.popf(); a.pushf(); a.pop(si); break;
+                    case 3: a.push(rbx); a.popfq(); a.lahf(); a.cld(); a.pushfq(); a.pop(rdi); a.std(); a.cmc(); a.stc(); a.clc(); a.cmc(); break;
+                }
+                a.mov(rbp, rsp);
+            });
+            // Form 1 keeps the pushed image only through the mask; the producer's undefined flags are masked there.
+            if (form == 1)
+            {
+                var masked = FlagInfo.DefinedAfter(producer);
+                if ((masked & (Compared & ~DF)) != (Compared & ~DF)) continue;
+            }
+            yield return new Draft(code, s);
+        }
+    }
+}
