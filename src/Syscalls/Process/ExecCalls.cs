@@ -74,14 +74,34 @@ public static unsafe partial class ExecCalls
         }
         finally { Guest.Free(hp); }
         if (Directory.Exists(host)) return -Errno.EACCES;
-        if (k.Child == null) return -Errno.ENOSYS; // replacing the running runtime is not done yet
-
         string guestPath = PathResolver.Text(path);
         if (!guestPath.Contains('/')) guestPath = "./" + guestPath;
         long pid = Spawn(k, guestPath, argv, envp);
         if (pid < 0) return pid;
-        k.Child!.Resume(k, a.Cpu, pid);
-        return pid;
+        if (k.Child != null)
+        {
+            k.Child.Resume(k, a.Cpu, pid);
+            return pid;
+        }
+        return ReplaceBy(k, (int)pid);
+    }
+
+    /// <summary>
+    /// execve outside a vfork child: the running runtime cannot replace itself with a fresh guest, so the
+    /// new program runs as a child process holding the fds, and this process ends as it ends (same exit
+    /// status, or death by the same signal). The pid differs from the caller's; everything else matches.
+    /// </summary>
+    static long ReplaceBy(Kernel k, int pid)
+    {
+        foreach (int fd in k.Fds.OpenFds()) if (fd > 2) k.Fds.Close(fd);
+        int status;
+        long r;
+        do r = Native.Sys(61 /* wait4 */, pid, (long)&status, 0, 0); while (r == -Errno.EINTR);
+        if (r < 0) throw new GuestExitException(127);
+        int sig = status & 0x7F;
+        if (sig == 0) throw new GuestExitException((status >> 8) & 0xFF);
+        k.Process.LastReport = null; // the program reported its own death
+        throw new GuestExitException(128 + sig, sig);
     }
 
     static List<string> StringArray(ulong addr)

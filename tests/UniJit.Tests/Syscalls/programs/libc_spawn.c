@@ -56,5 +56,9 @@ int main(int argc, char **argv)
     printf("posix_spawn missing: %s\n", rc == ENOENT ? "ENOENT" : "other");
     int w = waitpid(-1, &st, 0), e = errno;
     printf("waitpid no children: %d %s\n", w, e == ECHILD ? "ECHILD" : "other");
-    return 0;
+    /* execve without vfork: the process becomes the child program and ends with its status. */
+    char *args3[] = { "replaced", "child", "6", NULL };
+    fflush(stdout);
+    execve("/proc/self/exe", args3, environ);
+    return 1;
 }
