@@ -13,7 +13,10 @@ public sealed class Kernel
 {
     public readonly GuestProcess Process;
     public readonly RunOptions Options;
-    public readonly FdTable Fds;
+    /// <summary>The fd table of the running guest thread (a vfork child has its own until it execs).</summary>
+    public FdTable Fds;
+    /// <summary>Set while a vfork child runs in the parent's place.</summary>
+    public VforkChild? Child;
     public readonly PathResolver Paths;
     public readonly SignalState Signals = new();
     public readonly Limits Limits;
@@ -28,8 +31,8 @@ public sealed class Kernel
         Process = process;
         Options = process.Options;
         Fds = new FdTable();
-        Paths = new PathResolver(Fds, Options.Root, Options.LibPrefix);
-        Limits = new Limits(Fds);
+        Paths = new PathResolver(() => Fds, Options.Root, Options.LibPrefix);
+        Limits = new Limits(() => Fds);
         long d = diagFd >= 0 ? diagFd : Native.Sys(72 /* fcntl */, 2, 1030 /* F_DUPFD_CLOEXEC */, 3);
         DiagFd = d < 0 ? 2 : (int)d;
         if (Options.Strace) Trace = new StraceWriter(DiagFd);

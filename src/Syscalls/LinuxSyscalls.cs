@@ -13,9 +13,15 @@ namespace UniJit.Syscalls;
 /// its arguments translated). Results follow the kernel's convention, a value or -errno in RAX;
 /// RCX and R11 get the return RIP and RFLAGS as the hardware's syscall leaves them.
 ///
-/// A handler fails by returning -errno or by throwing <see cref="SyscallError"/>; a guest pointer that
-/// turns out to be unmapped while the handler reads or writes it becomes -EFAULT. Exits unwind as
-/// <see cref="GuestExitException"/>, printed by --strace as strace does ("= ?", "+++ exited with 0 +++").
+/// A handler fails by returning -errno or by throwing <see cref="SyscallError"/> (kept for rare paths:
+/// an exception costs microseconds); a guest pointer that turns out to be unmapped while the handler
+/// reads or writes it becomes -EFAULT. Exits unwind as <see cref="GuestExitException"/>, printed by
+/// --strace as strace does ("= ?", "+++ exited with 0 +++"). A write that fails with EPIPE raises
+/// SIGPIPE as Linux does, since the .NET runtime ignores that signal for itself.
+///
+/// Layout: Table/ (rows, argument kinds, the generic forwarder), Fs/ (fd table, path resolution, /proc,
+/// descriptors, vector I/O, poll), Memory/, Process/ (identity, limits, futex, vfork/execve), Signals/,
+/// Net/ (messages with fds), Strace/ (formatting), Generated/ (errno and call names from the headers).
 /// </summary>
 public sealed unsafe class LinuxSyscalls : ISyscallHandler
 {

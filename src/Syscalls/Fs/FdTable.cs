@@ -70,6 +70,45 @@ public sealed class FdTable
         return list;
     }
 
+    FdTable(Entry[] entries, int limit)
+    {
+        this.entries = entries;
+        Limit = limit;
+    }
+
+    /// <summary>A vfork child's table: the same open files under the same numbers, on host fds of its own
+    /// (nothing pinned), so that the child's dup2 and close leave the parent's descriptors alone.</summary>
+    public FdTable CloneForChild()
+    {
+        lock (gate)
+        {
+            var copy = new Entry[entries.Length];
+            for (int i = 0; i < entries.Length; i++)
+            {
+                if (!entries[i].Used) continue;
+                long h = Native.Sys(72, entries[i].Host, F_DUPFD_CLOEXEC, 3);
+                if (h >= 0) copy[i] = new Entry { Host = (int)h, Used = true, CloExec = entries[i].CloExec };
+            }
+            return new FdTable(copy, Limit);
+        }
+    }
+
+    /// <summary>Closes every host fd of this table (a vfork child's, when the parent resumes).</summary>
+    public void CloseAll()
+    {
+        lock (gate)
+            for (int i = 0; i < entries.Length; i++)
+                if (entries[i].Used && !(i < 3 && pinned[i])) { Native.Sys(3, entries[i].Host); entries[i] = default; }
+    }
+
+    /// <summary>The (guest fd, host fd) pairs that survive an exec (no close-on-exec).</summary>
+    public List<(int Guest, int Host)> ForExec()
+    {
+        lock (gate)
+            return Enumerable.Range(0, entries.Length).Where(i => entries[i].Used && !entries[i].CloExec)
+                .Select(i => (i, entries[i].Host)).ToList();
+    }
+
     /// <summary>The host fd behind guest fd <paramref name="fd"/>, or -EBADF.</summary>
     public int Host(int fd)
     {

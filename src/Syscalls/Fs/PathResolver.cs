@@ -21,13 +21,14 @@ public sealed unsafe class PathResolver
 {
     public const int AT_FDCWD = -100;
     static readonly Encoding Bytes = Encoding.Latin1;
-    readonly FdTable fds;
+    readonly Func<FdTable> fdTable;
+    FdTable fds => fdTable();
     readonly string? root;
     readonly string? prefix;
 
-    public PathResolver(FdTable fds, string? root, string? prefix)
+    public PathResolver(Func<FdTable> fds, string? root, string? prefix)
     {
-        this.fds = fds;
+        fdTable = fds;
         this.root = root?.TrimEnd('/');
         if (this.root == "") this.root = null;
         this.prefix = prefix?.TrimEnd('/');

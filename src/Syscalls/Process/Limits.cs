@@ -13,12 +13,13 @@ public sealed unsafe class Limits
     public const int RLIMIT_STACK = 3, RLIMIT_NOFILE = 7, RLIM_NLIMITS = 16;
     public const ulong Infinity = ulong.MaxValue;
 
-    readonly FdTable fds;
+    readonly Func<FdTable> fdTable;
+    FdTable fds => fdTable();
     readonly ulong[] cur = new ulong[RLIM_NLIMITS], max = new ulong[RLIM_NLIMITS];
 
-    public Limits(FdTable fds)
+    public Limits(Func<FdTable> fds)
     {
-        this.fds = fds;
+        fdTable = fds;
         ulong* v = stackalloc ulong[2];
         for (int r = 0; r < RLIM_NLIMITS; r++)
         {
@@ -27,7 +28,7 @@ public sealed unsafe class Limits
         }
         // The guest starts with the usual soft limit on fds, whatever the runtime raised its own to.
         cur[RLIMIT_NOFILE] = Math.Min(cur[RLIMIT_NOFILE], 1024);
-        fds.Limit = (int)cur[RLIMIT_NOFILE];
+        fdTable().Limit = (int)cur[RLIMIT_NOFILE];
     }
 
     public (ulong Cur, ulong Max) Get(int resource) => (cur[resource], max[resource]);

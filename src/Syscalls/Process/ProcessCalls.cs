@@ -9,12 +9,14 @@ public static unsafe class ProcessCalls
 {
     public static long Exit(Kernel k, in SysArgs a)
     {
-        // The only guest thread: its exit ends the process (threads come with clone).
+        // The only guest thread: its exit ends the process (threads come with clone), unless it is a vfork child.
+        if (ExecCalls.ChildExit(k, a.Cpu, a.I(0))) return (long)a.Cpu.S->Gpr[0];
         ClearChildTid(a.Cpu);
         throw new GuestExitException(a.I(0) & 0xFF);
     }
 
-    public static long ExitGroup(Kernel k, in SysArgs a) => throw new GuestExitException(a.I(0) & 0xFF);
+    public static long ExitGroup(Kernel k, in SysArgs a) =>
+        ExecCalls.ChildExit(k, a.Cpu, a.I(0)) ? (long)a.Cpu.S->Gpr[0] : throw new GuestExitException(a.I(0) & 0xFF);
 
     static void ClearChildTid(Runtime.State.Cpu cpu)
     {

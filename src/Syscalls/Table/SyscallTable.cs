@@ -210,8 +210,8 @@ public static class SyscallTable
         R(Nr.setpriority, null, Int, Int, Int),
         R(Nr.getcpu, null, OutS(4), OutS(4), Ptr),
         R(Nr.futex, FutexCalls.Futex, Addr, FutexOp, Int, FutexTimeout, FutexAddr2, FutexVal3),
-        R(Nr.wait4, ProcessCalls.NoChildren, Int, Ptr, Hex, Ptr),
-        R(Nr.waitid, ProcessCalls.NoChildren, Int, Int, Ptr, Hex, Ptr),
+        R(Nr.wait4, ExecCalls.Wait4, Int, Ptr, Hex, Ptr),
+        R(Nr.waitid, null, Int, Int, Ptr, Hex, Ptr),
         R(Nr.capget, null, Ptr, Ptr),
 
         // Signals
@@ -249,12 +249,13 @@ public static class SyscallTable
         R(Nr.getsockopt, null, Fd, Int, Int, Ptr, Ptr),
         R(Nr.shutdown, null, Fd, Int),
 
-        // Not yet: processes (fork/exec), signal return. Named rows so that strace shows the arguments.
+        R(Nr.vfork, ExecCalls.Vfork),
+        R(Nr.clone, ExecCalls.Clone, Hex, Addr, Addr, Addr, Hex),
+        R(Nr.execve, ExecCalls.Execve, Path, Ptr, Ptr),
+
+        // Not yet: fork, threads, signal return. Named rows so that strace shows the arguments.
         Stub(Nr.fork),
-        Stub(Nr.vfork),
-        Stub(Nr.clone, Hex, Addr, Addr, Addr, Hex),
         Stub(Nr.clone3, Ptr, ULong),
-        Stub(Nr.execve, Path, Ptr, Ptr),
         Stub(Nr.execveat, DirFd, Path, Ptr, Ptr, AtFlags),
         Stub(Nr.rt_sigreturn),
     ];
