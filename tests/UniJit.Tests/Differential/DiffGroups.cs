@@ -44,6 +44,7 @@ public static partial class DiffGroups
             ["pushf-popf"] = PushfPopf,
             ["string-ops"] = StringOps,
             ["adc-sbb-chains"] = Chains,
+            ["stack-call-enter"] = Stack,
         };
 
     static IEnumerable<Draft> Each(CaseGen g, int perCode, InstructionGen.Fixup? fix, params Mnemonic[] mnemonics)
