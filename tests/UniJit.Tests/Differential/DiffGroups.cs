@@ -45,6 +45,7 @@ public static partial class DiffGroups
             ["string-ops"] = StringOps,
             ["adc-sbb-chains"] = Chains,
             ["stack-call-enter"] = Stack,
+            ["mixed-sequences"] = Mixed,
         };
 
     static IEnumerable<Draft> Each(CaseGen g, int perCode, InstructionGen.Fixup? fix, params Mnemonic[] mnemonics)
