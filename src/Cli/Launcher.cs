@@ -130,7 +130,7 @@ public static partial class Launcher
         Console.Error.WriteLine($"unijit: stats:   regions compiled          {p.RegionsCompiled,14:N0} ({p.CompileFailures:N0} failed)");
         Console.Error.WriteLine($"unijit: stats:   region entries            {p.RegionEntries,14:N0}");
         Console.Error.WriteLine($"unijit: stats:   IL bytes                  {p.IlBytes,14:N0}");
-        Console.Error.WriteLine($"unijit: stats:   translation time (ms)     {p.CompileTime.TotalMilliseconds,14:N1}");
+        Console.Error.WriteLine($"unijit: stats:   translation time (ms)     {p.CompileTime.TotalMilliseconds,14:N1} (RyuJIT {p.JitTime.TotalMilliseconds:N1})");
     }
 
     /// <summary>Finds the program as execvp would: a name without '/' is searched in PATH.</summary>

@@ -37,25 +37,53 @@ public sealed unsafe class LinuxSyscalls : ISyscallHandler
         ulong nr = s->Gpr[0];
         var row = nr < (ulong)table.Length ? table[nr] : null;
         long r;
+        bool traced = false;
         try
         {
             r = Invoke(row, in args);
+            if (r == -Errno.EPIPE && RaisesSigpipe(in args))
+            {
+                Kernel.Trace?.Line(StraceWriter.Line(row, in args, r));
+                // strace shows the signal unless it is blocked (then it shows when unblocked).
+                if ((cpu.SignalMask & (1UL << 12)) == 0) Kernel.Trace?.Line(SignalLine(13, "SI_USER"));
+                traced = true;
+                Signals.SignalCalls.BrokenPipe(Kernel, cpu);
+            }
         }
         catch (GuestExitException e)
         {
             if (Kernel.Trace is { } t)
             {
-                t.Line(StraceWriter.Result(StraceWriter.Call(row, in args, 0), 0, Ret.None));
+                if (e.Signal == 0) t.Line(StraceWriter.Result(StraceWriter.Call(row, in args, 0), 0, Ret.None));
+                else if (!traced)
+                {
+                    // A signal the call sent to the process: the call itself succeeded, then the signal arrived.
+                    t.Line(StraceWriter.Line(row, in args, 0));
+                    t.Line(SignalLine(e.Signal, args.Nr is Nr.tgkill or Nr.tkill ? "SI_TKILL" : "SI_USER"));
+                }
                 t.Line(e.Signal != 0 ? $"+++ killed by {Symbols.SignalName(e.Signal)} +++" : $"+++ exited with {e.Status & 0xFF} +++");
             }
             throw;
         }
         s->Gpr[0] = (ulong)r;
+        if (traced) return;
         if (Kernel.Trace is { } trace)
-            trace.Line(StraceWriter.Result(StraceWriter.Call(row, in args, r), r, row?.Ret ?? Ret.Int));
-        else if (row == null && Kernel.Options.WarnUnimplemented && warned.Add((int)nr))
+            trace.Line(StraceWriter.Line(row, in args, r));
+        else if ((row == null || row.Stub) && Kernel.Options.WarnUnimplemented && warned.Add((int)nr))
             Warn($"unijit: unimplemented syscall {Nr.Name((int)nr) ?? "syscall_" + nr} ({nr})");
     }
+
+    static string SignalLine(int sig, string code) =>
+        $"--- {Symbols.SignalName(sig)} {{si_signo={Symbols.SignalName(sig)}, si_code={code}, si_pid={Environment.ProcessId}, si_uid={UniJit.Runtime.Loader.HostIds.Uid}}} ---";
+
+    /// <summary>Calls that raise SIGPIPE with EPIPE (the socket sends unless given MSG_NOSIGNAL).</summary>
+    static bool RaisesSigpipe(in SysArgs a) => a.Nr switch
+    {
+        Nr.write or Nr.writev or Nr.pwrite64 or Nr.pwritev or Nr.pwritev2 or Nr.sendfile or Nr.splice or Nr.tee
+            or Nr.copy_file_range => true,
+        Nr.sendto or Nr.sendmsg => (a.I(Nr.sendto == a.Nr ? 3 : 2) & 0x4000 /* MSG_NOSIGNAL */) == 0,
+        _ => false,
+    };
 
     /// <summary>Runs one call and returns its result (or -errno); also the entry point for embedders and tests.</summary>
     public long Invoke(SyscallRow? row, in SysArgs args)

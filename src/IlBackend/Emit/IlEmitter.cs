@@ -20,14 +20,14 @@ public sealed class IlEmitter
     readonly LocalBuilder[] regs = new LocalBuilder[16];
     readonly Stack<LocalBuilder> freeTemps = new();
 
-    static readonly MethodInfo read8 = typeof(GuestMemory).GetMethod(nameof(GuestMemory.Read8))!;
-    static readonly MethodInfo read16 = typeof(GuestMemory).GetMethod(nameof(GuestMemory.Read16))!;
-    static readonly MethodInfo read32 = typeof(GuestMemory).GetMethod(nameof(GuestMemory.Read32))!;
-    static readonly MethodInfo read64 = typeof(GuestMemory).GetMethod(nameof(GuestMemory.Read64))!;
-    static readonly MethodInfo write8 = typeof(GuestMemory).GetMethod(nameof(GuestMemory.Write8))!;
-    static readonly MethodInfo write16 = typeof(GuestMemory).GetMethod(nameof(GuestMemory.Write16))!;
-    static readonly MethodInfo write32 = typeof(GuestMemory).GetMethod(nameof(GuestMemory.Write32))!;
-    static readonly MethodInfo write64 = typeof(GuestMemory).GetMethod(nameof(GuestMemory.Write64))!;
+    static readonly MethodInfo read8 = typeof(MemoryCalls).GetMethod(nameof(MemoryCalls.Read8))!;
+    static readonly MethodInfo read16 = typeof(MemoryCalls).GetMethod(nameof(MemoryCalls.Read16))!;
+    static readonly MethodInfo read32 = typeof(MemoryCalls).GetMethod(nameof(MemoryCalls.Read32))!;
+    static readonly MethodInfo read64 = typeof(MemoryCalls).GetMethod(nameof(MemoryCalls.Read64))!;
+    static readonly MethodInfo write8 = typeof(MemoryCalls).GetMethod(nameof(MemoryCalls.Write8))!;
+    static readonly MethodInfo write16 = typeof(MemoryCalls).GetMethod(nameof(MemoryCalls.Write16))!;
+    static readonly MethodInfo write32 = typeof(MemoryCalls).GetMethod(nameof(MemoryCalls.Write32))!;
+    static readonly MethodInfo write64 = typeof(MemoryCalls).GetMethod(nameof(MemoryCalls.Write64))!;
 
     public IlEmitter(ILGenerator il)
     {
@@ -53,22 +53,26 @@ public sealed class IlEmitter
 
     public void LdConst(ulong v) => Il.Emit(OpCodes.Ldc_I8, unchecked((long)v));
 
-    /// <summary>Stores all 16 register locals into the state.</summary>
-    public void Spill()
+    /// <summary>Stores the register locals in <paramref name="mask"/> (bit n = register n) into the state.</summary>
+    public void Spill(int mask = 0xFFFF)
     {
         for (int r = 0; r < 16; r++)
-        {
-            LdStateAddr(StateLayout.Gpr + r * 8);
-            Il.Emit(OpCodes.Ldloc, regs[r]);
-            Il.Emit(OpCodes.Stind_I8);
-        }
+            if ((mask & (1 << r)) != 0) SpillOne(r);
     }
 
-    /// <summary>Loads all 16 register locals from the state.</summary>
-    public void Reload()
+    public void SpillOne(int r)
+    {
+        LdStateAddr(StateLayout.Gpr + r * 8);
+        Il.Emit(OpCodes.Ldloc, regs[r]);
+        Il.Emit(OpCodes.Stind_I8);
+    }
+
+    /// <summary>Loads the register locals in <paramref name="mask"/> from the state.</summary>
+    public void Reload(int mask = 0xFFFF)
     {
         for (int r = 0; r < 16; r++)
         {
+            if ((mask & (1 << r)) == 0) continue;
             LdStateAddr(StateLayout.Gpr + r * 8);
             Il.Emit(OpCodes.Ldind_I8);
             Il.Emit(OpCodes.Stloc, regs[r]);

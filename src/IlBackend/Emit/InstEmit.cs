@@ -35,6 +35,14 @@ internal static partial class InstEmit
             case Mnemonic.Jmp: return Jmp(c, in i, out ended);
             case Mnemonic.Call: return Call(c, in i, out ended);
             case Mnemonic.Ret: return Ret(c, in i, out ended);
+            case Mnemonic.Inc or Mnemonic.Dec or Mnemonic.Neg or Mnemonic.Not: return Unary(c, in i, flagsLive);
+            case Mnemonic.Shl or Mnemonic.Sal or Mnemonic.Shr or Mnemonic.Sar or Mnemonic.Rol or Mnemonic.Ror
+                or Mnemonic.Rcl or Mnemonic.Rcr: return Shift(c, in i, flagsLive);
+            case Mnemonic.Imul: return Imul(c, in i, flagsLive);
+            case Mnemonic.Adc or Mnemonic.Sbb: return AdcSbb(c, in i);
+            case Mnemonic.Cdqe or Mnemonic.Cwde or Mnemonic.Cqo or Mnemonic.Cdq: return SignExtendAcc(c, in i);
+            case Mnemonic.Xchg: return XchgRegs(c, in i);
+            case Mnemonic.Leave: return Leave(c, in i);
         }
         if (Fusion.IsConsumer(in i)) return Conditional(c, in i, out ended);
         return false;

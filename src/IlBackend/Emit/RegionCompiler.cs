@@ -36,7 +36,10 @@ public sealed unsafe class RegionCompiler : ICompiler
             for (ulong p = b.Start >> GuestMemory.PageShift; p <= (b.End - 1) >> GuestMemory.PageShift; p++)
                 process.Blocks.AddDependency(entry, p);
         }
-        return new CompiledRegion(code, region.InstructionCount, c.IlSize);
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        code(null!, null);
+        var jit = System.Diagnostics.Stopwatch.GetElapsedTime(t0);
+        return new CompiledRegion(code, region.InstructionCount, c.IlSize) { JitTime = jit };
     }
 
     internal sealed class Compilation
@@ -52,6 +55,7 @@ public sealed unsafe class RegionCompiler : ICompiler
         public readonly LocalBuilder Fa, Fb, Fr;
         readonly Label epilogue;
         public FusionKind Producer;
+        int regionUsed, regionWritten;
         public int ProducerSize;
         public int IlSize;
 
@@ -79,16 +83,43 @@ public sealed unsafe class RegionCompiler : ICompiler
 
         public RegionCode Emit()
         {
-            em.Reload();
+            // Called with a null state, the method returns at once: that call makes RyuJIT compile it
+            // (on whichever thread asks), so JIT time is measured and kept off the guest's first run.
+            var body = il.DefineLabel();
+            il.Emit(OpCodes.Ldarg_2);
+            il.Emit(OpCodes.Brtrue, body);
+            il.Emit(OpCodes.Ret);
+            il.MarkLabel(body);
+            // Only the registers the region touches live in locals; only those it writes go back.
+            // The rest stay current in the state, which handlers that touch everything read and write.
+            regionUsed = 0; regionWritten = 0;
+            foreach (var b in region.Blocks)
+                foreach (var ins in b.Insns)
+                {
+                    var (u, w) = RegisterUse.Of(in ins);
+                    if (RegisterUse.TouchesAll(in ins)) w = 0xFFFF;
+                    regionUsed |= u; regionWritten |= w;
+                }
+            regionWritten &= regionUsed;
+            int written = regionWritten;
+            em.Reload(regionUsed);
             il.BeginExceptionBlock();
             foreach (var b in region.Blocks) EmitBlock(b);
             il.BeginCatchBlock(typeof(Exception));
             il.Emit(OpCodes.Pop);
-            var skip = il.DefineLabel();
-            il.Emit(OpCodes.Ldloc, inHelper);
-            il.Emit(OpCodes.Brtrue, skip);
-            em.Spill();
-            il.MarkLabel(skip);
+            // Registers a running handler writes are current in the state (it may have made partial
+            // progress, as rep movs does); every other register is current in its local.
+            for (int r = 0; r < 16; r++)
+            {
+                if ((written & (1 << r)) == 0) continue;
+                var skip = il.DefineLabel();
+                il.Emit(OpCodes.Ldloc, inHelper);
+                il.Emit(OpCodes.Ldc_I4, 1 << r);
+                il.Emit(OpCodes.And);
+                il.Emit(OpCodes.Brtrue, skip);
+                em.SpillOne(r);
+                il.MarkLabel(skip);
+            }
             em.LdStateAddr(StateLayout.Rip);
             il.Emit(OpCodes.Ldloc, curIp);
             il.Emit(OpCodes.Stind_I8);
@@ -97,7 +128,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.EndExceptionBlock();
 
             il.MarkLabel(epilogue);
-            em.Spill();
+            em.Spill(written);
             em.LdStateAddr(StateLayout.Rip);
             il.Emit(OpCodes.Ldloc, next);
             il.Emit(OpCodes.Stind_I8);
@@ -182,12 +213,14 @@ public sealed unsafe class RegionCompiler : ICompiler
             int index = fallbackInsns.Count;
             fallbackInsns.Add(ins);
             MayFault(in ins);
-            em.Spill();
+            var (used, written) = RegisterUse.Of(in ins);
+            if (RegisterUse.TouchesAll(in ins)) { used = regionUsed; written = regionWritten; }
+            em.Spill(used);
             // The interpreter runs a block with RIP preset to the fall-through address.
             em.LdStateAddr(StateLayout.Rip);
             em.LdConst(ins.NextIP);
             il.Emit(OpCodes.Stind_I8);
-            il.Emit(OpCodes.Ldc_I4_1);
+            il.Emit(OpCodes.Ldc_I4, written);
             il.Emit(OpCodes.Stloc, inHelper);
             il.Emit(OpCodes.Ldarg_1);
             il.Emit(OpCodes.Ldarg_0);
@@ -200,7 +233,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                 [typeof(Cpu), typeof(Instruction).MakeByRefType()], null);
             il.Emit(OpCodes.Ldc_I4_0);
             il.Emit(OpCodes.Stloc, inHelper);
-            em.Reload();
+            em.Reload(written);
             ended = false;
             if (ins.FlowControl != FlowControl.Next || ins.Code == Code.Syscall)
             {

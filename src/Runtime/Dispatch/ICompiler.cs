@@ -11,6 +11,8 @@ public sealed class CompiledRegion(RegionCode code, int instructions, int ilByte
     public readonly RegionCode Code = code;
     public readonly int Instructions = instructions;
     public readonly int IlBytes = ilBytes;
+    /// <summary>Time RyuJIT took to compile the method to machine code.</summary>
+    public TimeSpan JitTime { get; init; }
 }
 
 /// <summary>A translation tier (the IL backend): turns the region starting at a hot block into code.</summary>

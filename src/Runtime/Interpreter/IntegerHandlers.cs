@@ -55,7 +55,9 @@ public static unsafe partial class IntegerHandlers
         Add(Mnemonic.Xgetbv, &XgetbvH);
         foreach (var m in new[] { Mnemonic.Nop, Mnemonic.Endbr64, Mnemonic.Endbr32, Mnemonic.Pause, Mnemonic.Lfence, Mnemonic.Mfence,
             Mnemonic.Sfence, Mnemonic.Prefetchnta, Mnemonic.Prefetcht0, Mnemonic.Prefetcht1, Mnemonic.Prefetcht2, Mnemonic.Prefetchw,
-            Mnemonic.Clflush, Mnemonic.Clflushopt, Mnemonic.Wait })
+            Mnemonic.Clflush, Mnemonic.Clflushopt, Mnemonic.Wait,
+            // CET shadow-stack reads and increments execute as NOPs when shadow stacks are off (libgcc probes with rdssp).
+            Mnemonic.Rdsspd, Mnemonic.Rdsspq, Mnemonic.Incsspd, Mnemonic.Incsspq })
             Add(m, &NopH);
         Add(Mnemonic.Ud2, &Ud2H); Add(Mnemonic.Ud0, &Ud2H); Add(Mnemonic.Ud1, &Ud2H);
         Add(Mnemonic.Int3, &Int3H); Add(Mnemonic.Int, &IntH); Add(Mnemonic.Int1, &Int3H);

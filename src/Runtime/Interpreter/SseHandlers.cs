@@ -28,6 +28,21 @@ public static unsafe partial class SseHandlers
     /// <summary>The semantic method of each code's row (a function pointer whose type the shape knows).</summary>
     static readonly nint[] ops = new nint[codeCount];
     static readonly bool[] unaligned = new bool[codeCount];
+    /// <summary>(code, imm8) pairs whose semantic method has run once outside an MXCSR scope.</summary>
+    static readonly ulong[] warm = new ulong[codeCount * 4];
+
+    /// <summary>True the first time (code, imm8) runs: the caller then runs the (pure) semantic
+    /// method once outside the MXCSR scope so that its JIT compilation happens there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool Cold(in Instruction i, byte imm)
+    {
+        int k = (int)i.Code * 256 + imm;
+        ref ulong w = ref warm[k >> 6];
+        ulong bit = 1UL << (k & 63);
+        if ((w & bit) != 0) return false;
+        w |= bit;
+        return true;
+    }
 
     public static void Register()
     {
@@ -39,16 +54,91 @@ public static unsafe partial class SseHandlers
         RegisterState();
     }
 
+    /// <summary>CPUID.1:ECX bits for the groups whose every legacy XMM encoding (as Iced classifies
+    /// them) has a handler: SSE3(0), SSSE3(9), SSE4.1(19), SSE4.2(20), and POPCNT(23) once popcnt has
+    /// a handler. MONITOR/MWAIT are CPUID.1:ECX bit 3, not part of SSE3's user-mode set.</summary>
+    public static uint Features()
+    {
+        uint f = 0;
+        if (Complete(CpuidFeature.SSE3)) f |= 1u << 0;
+        if (Complete(CpuidFeature.SSSE3)) f |= 1u << 9;
+        if (Complete(CpuidFeature.SSE4_1)) f |= 1u << 19;
+        if (Complete(CpuidFeature.SSE4_2)) f |= 1u << 20;
+        if (HandlerTable.IsImplemented(Code.Popcnt_r64_rm64) && HandlerTable.IsImplemented(Code.Popcnt_r32_rm32)
+            && HandlerTable.IsImplemented(Code.Popcnt_r16_rm16)) f |= 1u << 23;
+        return f;
+    }
+
+    static bool Complete(CpuidFeature g)
+    {
+        for (int c = 1; c < codeCount; c++)
+        {
+            var code = (Code)c;
+            if (code.Encoding() != EncodingKind.Legacy || code.Mnemonic() is Mnemonic.Monitor or Mnemonic.Mwait) continue;
+            var feats = code.CpuidFeatures();
+            if (Array.IndexOf(feats, g) < 0) continue;
+            // The MMX-register forms (SSSE3's pshufb mm, ...) need MMX, which is not advertised.
+            if (UsesMmx(code)) continue;
+            if (!HandlerTable.IsImplemented(code)) return false;
+        }
+        return true;
+    }
+
+    static bool UsesMmx(Code code)
+    {
+        var op = code.ToOpCode();
+        for (int k = 0; k < op.OpCount; k++)
+            if (op.GetOpKind(k) is OpCodeOperandKind.mm_reg or OpCodeOperandKind.mm_rm or OpCodeOperandKind.mm_or_mem) return true;
+        return false;
+    }
+
     /// <summary>The semantic method registered for <paramref name="c"/> (0 if none), for the IL tier.</summary>
     public static nint Op(Code c) => ops[(int)c];
 
+    /// <summary>How a row's semantic method is called (what <see cref="Op"/> points to).</summary>
+    public enum Shape : byte
+    {
+        /// <summary>Irregular: only the interpreter handler.</summary>
+        None,
+        /// <summary>xmm0 = f(xmm0, xmm/m): <c>delegate*&lt;V, V, V&gt;</c>.</summary>
+        Binary,
+        /// <summary>xmm0 = f(xmm0, xmm/m, imm8): <c>delegate*&lt;V, V, byte, V&gt;</c>.</summary>
+        BinaryImm,
+        /// <summary>xmm0 = f(xmm0, count vector from imm8): <c>delegate*&lt;V, V, V&gt;</c>.</summary>
+        ShiftImm,
+        /// <summary>xmm0 = f(xmm0, r/m32|64): <c>delegate*&lt;V, ulong, V&gt;</c>.</summary>
+        ToXmm,
+        /// <summary>r32|64 = f(xmm/m): <c>delegate*&lt;V, ulong&gt;</c>.</summary>
+        ToGpr,
+        /// <summary>xmm0 = f(xmm0, xmm/m, XMM0): <c>delegate*&lt;V, V, V, V&gt;</c>.</summary>
+        BlendVariable,
+        /// <summary>EFLAGS (ZF, PF, CF) = f(xmm0, xmm/m): <c>delegate*&lt;V, V, ulong&gt;</c>.</summary>
+        Compare,
+    }
+
+    static readonly Shape[] shapes = new Shape[codeCount];
+    static readonly bool[] floating = new bool[codeCount];
+
+    /// <summary>The row of <paramref name="c"/>: its shape, semantic method, whether it must run in an
+    /// <see cref="SseMxcsr"/> scope, and whether a 16-byte memory operand may be misaligned.</summary>
+    public static (Shape Shape, nint Op, bool Floating, bool Unaligned) Row(Code c) =>
+        (shapes[(int)c], ops[(int)c], floating[(int)c], unaligned[(int)c]);
+
+    static void Row(Code c, Shape shape, nint f, bool fp, delegate*<Cpu, in Instruction, void> handler)
+    {
+        shapes[(int)c] = shape;
+        ops[(int)c] = f;
+        floating[(int)c] = fp;
+        HandlerTable.Add(c, handler);
+    }
+
     // ---- row registration -------------------------------------------------------------------
 
-    static void Bin(Code c, delegate*<V, V, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &Binary); }
-    static void BinFp(Code c, delegate*<V, V, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &BinaryFp); }
-    static void Imm(Code c, delegate*<V, V, byte, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &BinaryImm); }
-    static void ImmFp(Code c, delegate*<V, V, byte, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &BinaryImmFp); }
-    static void Shift(Code c, delegate*<V, V, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &ShiftImm); }
+    static void Bin(Code c, delegate*<V, V, V> f) => Row(c, Shape.Binary, (nint)f, false, &Binary);
+    static void BinFp(Code c, delegate*<V, V, V> f) => Row(c, Shape.Binary, (nint)f, true, &BinaryFp);
+    static void Imm(Code c, delegate*<V, V, byte, V> f) => Row(c, Shape.BinaryImm, (nint)f, false, &BinaryImm);
+    static void ImmFp(Code c, delegate*<V, V, byte, V> f) => Row(c, Shape.BinaryImm, (nint)f, true, &BinaryImmFp);
+    static void Shift(Code c, delegate*<V, V, V> f) => Row(c, Shape.ShiftImm, (nint)f, false, &ShiftImm);
 
     // ---- operand access ------------------------------------------------------------------------
 
@@ -123,6 +213,7 @@ public static unsafe partial class SseHandlers
         V* d = X(s, i.Op0Register);
         var f = (delegate*<V, V, V>)ops[(int)i.Code];
         V a = *d;
+        if (Cold(in i, 0)) f(a, b);
         uint host = SseMxcsr.Enter(s);
         V r = f(a, b);
         SseMxcsr.Leave(s, host);
@@ -146,6 +237,7 @@ public static unsafe partial class SseHandlers
         var f = (delegate*<V, V, byte, V>)ops[(int)i.Code];
         V a = *d;
         byte imm = i.Immediate8;
+        if (Cold(in i, imm)) f(a, b, imm);
         uint host = SseMxcsr.Enter(s);
         V r = f(a, b, imm);
         SseMxcsr.Leave(s, host);

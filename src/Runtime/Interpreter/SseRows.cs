@@ -7,7 +7,8 @@ using UniJit.Runtime.Semantics;
 namespace UniJit.Runtime.Interpreter;
 
 /// <summary>The table rows of the regular-shaped instructions: one line per encoding, naming the
-/// shape (Bin, BinFp, Imm, ImmFp, Shift) and the semantic method.</summary>
+/// shape (Bin, BinFp, Imm, ImmFp, Shift, ToXmm, ToGpr, Comi; "Fp" = runs in an MXCSR scope) and
+/// the semantic method.</summary>
 public static unsafe partial class SseHandlers
 {
     static void RegisterInteger()
@@ -148,14 +149,10 @@ public static unsafe partial class SseHandlers
         Bin(Code.Orpd_xmm_xmmm128, &SimdFloat.Orps);
         Bin(Code.Xorps_xmm_xmmm128, &SimdFloat.Xorps);
         Bin(Code.Xorpd_xmm_xmmm128, &SimdFloat.Xorps);
-        HandlerTable.Add(Code.Comiss_xmm_xmmm32, &Comis);
-        HandlerTable.Add(Code.Ucomiss_xmm_xmmm32, &Comis);
-        HandlerTable.Add(Code.Comisd_xmm_xmmm64, &Comis);
-        HandlerTable.Add(Code.Ucomisd_xmm_xmmm64, &Comis);
-        ops[(int)Code.Comiss_xmm_xmmm32] = (nint)(delegate*<Vector128<byte>, Vector128<byte>, ulong>)&SimdFloat.Comiss;
-        ops[(int)Code.Ucomiss_xmm_xmmm32] = (nint)(delegate*<Vector128<byte>, Vector128<byte>, ulong>)&SimdFloat.Ucomiss;
-        ops[(int)Code.Comisd_xmm_xmmm64] = (nint)(delegate*<Vector128<byte>, Vector128<byte>, ulong>)&SimdFloat.Comisd;
-        ops[(int)Code.Ucomisd_xmm_xmmm64] = (nint)(delegate*<Vector128<byte>, Vector128<byte>, ulong>)&SimdFloat.Ucomisd;
+        Comi(Code.Comiss_xmm_xmmm32, &SimdFloat.Comiss);
+        Comi(Code.Ucomiss_xmm_xmmm32, &SimdFloat.Ucomiss);
+        Comi(Code.Comisd_xmm_xmmm64, &SimdFloat.Comisd);
+        Comi(Code.Ucomisd_xmm_xmmm64, &SimdFloat.Ucomisd);
         Bin(Code.Unpcklps_xmm_xmmm128, &SimdShuffle.Unpcklps);
         Bin(Code.Unpckhps_xmm_xmmm128, &SimdShuffle.Unpckhps);
         Bin(Code.Unpcklpd_xmm_xmmm128, &SimdShuffle.Unpcklpd);

@@ -13,8 +13,9 @@ namespace UniJit.Runtime.Interpreter;
 /// insert/extract, SSE4.1/4.2 rows, and the MXCSR / fxsave state instructions.</summary>
 public static unsafe partial class SseHandlers
 {
-    static void ToXmm(Code c, delegate*<V, ulong, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &ConvertToXmm); }
-    static void ToGpr(Code c, delegate*<V, ulong> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &ConvertToGpr); }
+    static void ToXmm(Code c, delegate*<V, ulong, V> f) => Row(c, Shape.ToXmm, (nint)f, true, &ConvertToXmm);
+    static void ToGpr(Code c, delegate*<V, ulong> f) => Row(c, Shape.ToGpr, (nint)f, true, &ConvertToGpr);
+    static void Comi(Code c, delegate*<V, V, ulong> f) => Row(c, Shape.Compare, (nint)f, true, &Comis);
 
     /// <summary>cvtsi2ss/sd xmm, r/m32/64.</summary>
     static void ConvertToXmm(Cpu cpu, in Instruction i)
@@ -25,6 +26,7 @@ public static unsafe partial class SseHandlers
         V* d = X(s, i.Op0Register);
         V a = *d;
         var f = (delegate*<V, ulong, V>)ops[(int)i.Code];
+        if (Cold(in i, 0)) f(a, x);
         uint host = SseMxcsr.Enter(s);
         V r = f(a, x);
         SseMxcsr.Leave(s, host);
@@ -37,6 +39,7 @@ public static unsafe partial class SseHandlers
         var s = cpu.S;
         V b = Src(s, in i, 1);
         var f = (delegate*<V, ulong>)ops[(int)i.Code];
+        if (Cold(in i, 0)) f(b);
         uint host = SseMxcsr.Enter(s);
         ulong r = f(b);
         SseMxcsr.Leave(s, host);
@@ -50,6 +53,7 @@ public static unsafe partial class SseHandlers
         V b = Src(s, in i, 1);
         V a = *X(s, i.Op0Register);
         var f = (delegate*<V, V, ulong>)ops[(int)i.Code];
+        if (Cold(in i, 0)) f(a, b);
         uint host = SseMxcsr.Enter(s);
         ulong flags = f(a, b);
         SseMxcsr.Leave(s, host);
@@ -127,7 +131,7 @@ public static unsafe partial class SseHandlers
         }
     }
 
-    static void Blendv(Code c, delegate*<V, V, V, V> f) { ops[(int)c] = (nint)f; HandlerTable.Add(c, &BlendVariable); }
+    static void Blendv(Code c, delegate*<V, V, V, V> f) => Row(c, Shape.BlendVariable, (nint)f, false, &BlendVariable);
 
     static void Ptest(Cpu cpu, in Instruction i)
     {

@@ -63,7 +63,12 @@ public static unsafe partial class X87Handlers
             Float80 a = X87.Get(f, 0);
             result = F80.Compare(a, b, quiet, ref flags);
             MemDenormal(memDenormal, a, ref flags);
-            if (!X87.Commit(f, flags)) return;
+            if (!X87.Commit(f, flags))
+            {
+                // An unmasked exception still reports the comparison, but nothing is popped.
+                SetCompareResult(cpu, f, result, eflags);
+                return;
+            }
         }
         SetCompareResult(cpu, f, result, eflags);
         for (int k = 0; k < pops; k++) X87.Pop(f);
@@ -109,7 +114,7 @@ public static unsafe partial class X87Handlers
         {
             uint flags = 0;
             result = F80.Compare(X87.Get(f, 0), Float80.Zero(false), false, ref flags);
-            if (!X87.Commit(f, flags)) return;
+            X87.Commit(f, flags);
         }
         SetCompareResult(cpu, f, result, false);
     }

@@ -63,7 +63,9 @@ public static unsafe partial class X87Handlers
             else v = X87.Get(f, src);
         }
         if (X87.PushWouldOverflow(f)) { X87.Push(f, v); return; }
-        if (!X87.Commit(f, flags)) return;
+        // An unmasked denormal-operand exception still loads the value (measured); an unmasked
+        // invalid operation (SNaN source) does not.
+        if (!X87.Commit(f, flags) && (flags & ~f->Control & F80.IE) != 0) return;
         X87.Push(f, v);
     }
 

@@ -242,15 +242,12 @@ public static unsafe class AddressSpace
                     return (long)oldAddr;
                 }
                 // Grow in place when the space after is free and the VMA ends here.
-                if (v.End == oldAddr + oldLen && oldAddr + newLen <= GuestMemory.WindowSize && RangeFree(oldAddr + oldLen, oldAddr + newLen))
+                if (v.End == oldAddr + oldLen && oldAddr + newLen <= GuestMemory.WindowSize && RangeFree(oldAddr + oldLen, oldAddr + newLen)
+                    && GrowInPlace(v, oldAddr, oldLen, newLen - oldLen))
                 {
-                    void* r = Native.mremap(GuestMemory.Base + oldAddr, (nuint)oldLen, (nuint)newLen, 0, null);
-                    if (r != (void*)-1)
-                    {
-                        v.End = oldAddr + newLen;
-                        GuestMemory.SetPerm(oldAddr + oldLen, oldAddr + newLen, GuestMemory.PermFor(v.Prot));
-                        return (long)oldAddr;
-                    }
+                    v.End = oldAddr + newLen;
+                    GuestMemory.SetPerm(oldAddr + oldLen, oldAddr + newLen, GuestMemory.PermFor(v.Prot));
+                    return (long)oldAddr;
                 }
                 if ((flags & Native.MREMAP_MAYMOVE) == 0) return ENOMEM;
                 newAddr = FindGapTopDown(newLen, MmapBase);
@@ -283,6 +280,27 @@ public static unsafe class AddressSpace
             Insert(moved);
             return (long)newAddr;
         }
+    }
+
+    /// <summary>Extends the host mapping of [<paramref name="oldAddr"/>, +<paramref name="oldLen"/>) (the end of <paramref name="v"/>) by <paramref name="len"/> bytes.
+    /// The window's reservation occupies the host pages after every mapping, so a host mremap cannot grow
+    /// in place: an anonymous mapping gets fresh zero pages mapped over the reservation; a file mapping
+    /// has the reservation removed first and is restored if the host refuses.</summary>
+    static bool GrowInPlace(Vma v, ulong oldAddr, ulong oldLen, ulong len)
+    {
+        ulong at = oldAddr + oldLen;
+        int type = (v.Flags & 3) == Native.MAP_PRIVATE ? Native.MAP_PRIVATE : Native.MAP_SHARED;
+        if ((v.Flags & Native.MAP_ANONYMOUS) != 0)
+        {
+            void* r = Native.mmap(GuestMemory.Base + at, (nuint)len, GuestMemory.HostProt(v.Prot),
+                Native.MAP_FIXED | type | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
+            return r != (void*)-1;
+        }
+        Native.munmap(GuestMemory.Base + at, (nuint)len);
+        void* m = Native.mremap(GuestMemory.Base + oldAddr, (nuint)oldLen, (nuint)(oldLen + len), 0, null);
+        if (m != (void*)-1) return true;
+        Unreserve(at, at + len);
+        return false;
     }
 
     /// <summary>brk(2): returns the new break, or the old one when the request cannot be met.</summary>

@@ -57,6 +57,9 @@ public static unsafe class SseFxsave
         ref X87State f = ref s->Fpu;
         f.Control = *(ushort*)p;
         ushort fsw = *(ushort*)(p + 2);
+        // ES (bit 7) and B (bit 15) are derived: set when a flagged exception is unmasked.
+        bool es = (fsw & ~f.Control & 0x3F) != 0;
+        fsw = (ushort)((fsw & 0x7F7F) | (es ? 0x8080 : 0));
         f.Status = fsw;
         int top = (fsw >> 11) & 7;
         f.Top = (ushort)top;

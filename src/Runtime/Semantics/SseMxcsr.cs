@@ -18,7 +18,9 @@ namespace UniJit.Runtime.Semantics;
 /// MXCSR and raises SIGFPE for any the guest has unmasked (Intel SDM vol. 1, 11.5).
 /// Between the two, only the semantic call itself may run (no allocation, no guest memory access):
 /// read operands before Enter, write results after Leave. The IL tier may hoist the pair to region
-/// boundaries.
+/// boundaries. Nothing may be JIT-compiled inside a scope (the JIT's own floating point would
+/// raise flags): semantic methods are AggressiveOptimization (never re-jitted, no OSR) and the
+/// interpreter runs each (code, imm8) once outside a scope before its first scoped run.
 /// </summary>
 public static unsafe class SseMxcsr
 {
@@ -30,6 +32,55 @@ public static unsafe class SseMxcsr
     public const uint Writable = 0xFFFF;
 
     static readonly delegate* unmanaged[SuppressGCTransition]<uint, uint> swap = MakeStub();
+
+    /// <summary>Whether DAZ is in effect in the current scope (reads the host MXCSR, flags kept).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool HostDaz()
+    {
+        uint cur = swap(Default);
+        swap(cur);
+        return (cur & Daz) != 0;
+    }
+
+    /// <summary>MXCSR.RC (0 nearest, 1 down, 2 up, 3 toward zero) in the current scope.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int HostRounding()
+    {
+        uint cur = swap(Default);
+        swap(cur);
+        return (int)(cur >> 13) & 3;
+    }
+
+    /// <summary>The host MXCSR inside the current scope (left unchanged).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static uint HostRead()
+    {
+        uint cur = swap(Default);
+        swap(cur);
+        return cur;
+    }
+
+    /// <summary>Clears PE in the host MXCSR unless <paramref name="before"/> had it (for operations
+    /// whose host form raises precision where the guest's suppresses it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RestorePrecision(uint before)
+    {
+        uint cur = swap(Default);
+        swap((before & PE) != 0 ? cur : cur & ~PE);
+    }
+
+    static SseMxcsr()
+    {
+        // Compile Enter/Leave now: a method compiled on its first call inside a scope would run
+        // the JIT (which uses floating point) under the guest MXCSR and leak flags into it.
+        CpuState dummy = default;
+        dummy.Mxcsr = Default;
+        Leave(&dummy, Enter(&dummy));
+        HostDaz();
+        HostRounding();
+        RestorePrecision(HostRead());
+        SimdFloat.Warm();
+    }
 
     static delegate* unmanaged[SuppressGCTransition]<uint, uint> MakeStub()
     {
@@ -52,11 +103,11 @@ public static unsafe class SseMxcsr
 
     /// <summary>Switches the host to the guest's control bits (exceptions masked, flags clear) and
     /// returns the host's MXCSR for <see cref="Leave"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Enter(CpuState* s) => swap((s->Mxcsr & 0xFFC0) | 0x1F80);
 
     /// <summary>Restores the host MXCSR and accumulates the flags the operation raised.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Leave(CpuState* s, uint host)
     {
         uint raised = swap(host) & FlagMask;

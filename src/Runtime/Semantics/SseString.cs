@@ -36,58 +36,73 @@ public static class SseString
         return v > n ? n : (int)v;
     }
 
-    static int Elem(V v, int k, byte imm) => (imm & 3) switch
+    /// <summary>One bit per element of <paramref name="x"/> == <paramref name="y"/>.</summary>
+    static uint Eq(V x, V y, bool words) => words
+        ? (uint)Sse2.MoveMask(Sse2.PackSignedSaturate(Sse2.CompareEqual(x.AsUInt16(), y.AsUInt16()).AsInt16(), Vector128<short>.Zero))
+        : (uint)Sse2.MoveMask(Sse2.CompareEqual(x, y));
+
+    /// <summary>Element <paramref name="k"/> of <paramref name="v"/> in every lane.</summary>
+    static V Broadcast(V v, int k, bool words) => words
+        ? Vector128.Create(v.AsUInt16().GetElement(k)).AsByte()
+        : Vector128.Create(v.GetElement(k));
+
+    /// <summary>One bit per element of b with lo &lt;= b &lt;= hi, compared as the format's type.</summary>
+    static uint InRange(V b, V lo, V hi, byte imm)
     {
-        0 => v.GetElement(k),
-        1 => v.AsUInt16().GetElement(k),
-        2 => v.AsSByte().GetElement(k),
-        _ => v.AsInt16().GetElement(k),
-    };
+        V ge, le;
+        switch (imm & 3)
+        {
+            case 0: ge = Sse2.CompareEqual(Sse2.Max(b, lo), b); le = Sse2.CompareEqual(Sse2.Min(b, hi), b); break;
+            case 1:
+                ge = Sse2.CompareEqual(Sse41.Max(b.AsUInt16(), lo.AsUInt16()), b.AsUInt16()).AsByte();
+                le = Sse2.CompareEqual(Sse41.Min(b.AsUInt16(), hi.AsUInt16()), b.AsUInt16()).AsByte();
+                break;
+            case 2:
+                ge = Sse2.CompareEqual(Sse41.Max(b.AsSByte(), lo.AsSByte()), b.AsSByte()).AsByte();
+                le = Sse2.CompareEqual(Sse41.Min(b.AsSByte(), hi.AsSByte()), b.AsSByte()).AsByte();
+                break;
+            default:
+                ge = Sse2.CompareEqual(Sse2.Max(b.AsInt16(), lo.AsInt16()), b.AsInt16()).AsByte();
+                le = Sse2.CompareEqual(Sse2.Min(b.AsInt16(), hi.AsInt16()), b.AsInt16()).AsByte();
+                break;
+        }
+        V both = Sse2.And(ge, le);
+        return (imm & 1) != 0
+            ? (uint)Sse2.MoveMask(Sse2.PackSignedSaturate(both.AsInt16(), Vector128<short>.Zero))
+            : (uint)Sse2.MoveMask(both);
+    }
 
     /// <summary>IntRes2 (one bit per element) and the flags CF, ZF, SF, OF (AF, PF clear).</summary>
     public static uint Compare(V a, V b, int la, int lb, byte imm, out ulong flags)
     {
-        int n = (imm & 1) == 0 ? 16 : 8;
-        uint all = n == 16 ? 0xFFFFu : 0xFFu;
+        bool words = (imm & 1) != 0;
+        int n = words ? 8 : 16;
+        uint all = (1u << n) - 1;
+        uint validB = (1u << lb) - 1;
         uint res1 = 0;
         switch ((imm >> 2) & 3)
         {
             case 0: // equal any: b[j] is one of a[0..la)
-                for (int j = 0; j < lb; j++)
-                {
-                    int c = Elem(b, j, imm);
-                    for (int i = 0; i < la; i++)
-                        if (Elem(a, i, imm) == c) { res1 |= 1u << j; break; }
-                }
+                for (int i = 0; i < la; i++) res1 |= Eq(b, Broadcast(a, i, words), words);
+                res1 &= validB;
                 break;
-            case 1: // ranges: a holds [lo, hi] pairs
-                for (int j = 0; j < lb; j++)
-                {
-                    int c = Elem(b, j, imm);
-                    for (int i = 0; i + 1 < la; i += 2)
-                        if (Elem(a, i, imm) <= c && c <= Elem(a, i + 1, imm)) { res1 |= 1u << j; break; }
-                }
+            case 1: // ranges: a holds [lo, hi] pairs; an incomplete last pair matches nothing
+                for (int i = 0; i + 1 < la; i += 2)
+                    res1 |= InRange(b, Broadcast(a, i, words), Broadcast(a, i + 1, words), imm);
+                res1 &= validB;
                 break;
-            case 2: // equal each: both invalid → true, one invalid → false
-                for (int i = 0; i < n; i++)
-                {
-                    bool va = i < la, vb = i < lb;
-                    bool r = va && vb ? Elem(a, i, imm) == Elem(b, i, imm) : !va && !vb;
-                    if (r) res1 |= 1u << i;
-                }
+            case 2: // equal each: both valid → compare, both invalid → true, one invalid → false
+            {
+                int lo = Math.Min(la, lb), hi = Math.Max(la, lb);
+                res1 = (Eq(a, b, words) & ((1u << lo) - 1)) | (all & ~((1u << hi) - 1));
                 break;
-            default: // equal ordered: a (needle) occurs in b at j; an invalid needle element matches
+            }
+            default: // equal ordered: the needle a[0..la) starts at b[j]; it may run off the end of b's register
                 res1 = all;
-                for (int j = 0; j < n; j++)
+                for (int i = 0; i < la; i++)
                 {
-                    for (int i = 0, k = j; i < n - j; i++, k++)
-                    {
-                        bool r;
-                        if (i >= la) r = true;
-                        else if (k >= lb) r = false;
-                        else r = Elem(a, i, imm) == Elem(b, k, imm);
-                        if (!r) { res1 &= ~(1u << j); break; }
-                    }
+                    uint m = Eq(b, Broadcast(a, i, words), words) & validB;
+                    res1 &= (m >> i) | (all & ~((1u << (n - i)) - 1));
                 }
                 break;
         }

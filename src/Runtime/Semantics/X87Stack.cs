@@ -94,20 +94,25 @@ public static unsafe class X87
     }
 
     /// <summary>Merges an operation's flags: exception bits accumulate, C1 becomes "rounded up".
-    /// Returns false when an unmasked IE, DE or ZE means the result must not be stored.</summary>
+    /// Returns false when an unmasked IE, DE or ZE means the result must not be stored: those are
+    /// detected before the operation computes, so its precision/underflow/overflow flags and C1
+    /// are dropped too (as the CPU reports them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Commit(X87State* f, uint flags)
     {
-        uint s = (f->Status & ~(uint)C1) | (flags & 0x3F) | (flags & F80.C1);
         uint unmasked = flags & ~(uint)f->Control & 0x3F;
-        if (unmasked != 0)
-        {
-            s |= ES | B;
-            f->Status = (ushort)s;
-            return (unmasked & (F80.IE | F80.DE | F80.ZE)) == 0;
-        }
-        f->Status = (ushort)s;
+        if (unmasked != 0) return CommitUnmasked(f, flags, unmasked);
+        f->Status = (ushort)((f->Status & ~(uint)C1) | (flags & 0x3F) | (flags & F80.C1));
         return true;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static bool CommitUnmasked(X87State* f, uint flags, uint unmasked)
+    {
+        bool pre = (unmasked & (F80.IE | F80.DE | F80.ZE)) != 0;
+        if (pre) flags &= F80.IE | F80.DE | F80.ZE;
+        f->Status = (ushort)((f->Status & ~(uint)C1) | (flags & 0x3F) | (flags & F80.C1) | ES | B);
+        return !pre;
     }
 
     /// <summary>Sets the condition codes C0..C3 (bits given in status-word positions).</summary>

@@ -9,8 +9,10 @@ public static class Cpuid
 {
     // CPUID.1:EDX: FPU(0) TSC(4) MSR(5)? CX8(8) SEP(11)? CMOV(15) CLFSH(19) FXSR(24) SSE(25) SSE2(26)
     public const uint Leaf1Edx = (1u << 0) | (1u << 4) | (1u << 8) | (1u << 15) | (1u << 19) | (1u << 24) | (1u << 25) | (1u << 26);
-    // CPUID.1:ECX: CX16(13) only once cmpxchg16b works; SSE3 etc. are added with their groups.
-    public static uint Leaf1Ecx = 1u << 13;
+    // CPUID.1:ECX: CX16(13) only once cmpxchg16b works; SSE3(0), SSSE3(9), SSE4.1(19), SSE4.2(20)
+    // and POPCNT(23) come from the handler table: a group is reported only when every one of its
+    // XMM encodings has a handler (see SseHandlers.Features).
+    public static uint Leaf1Ecx = (1u << 13) | Interpreter.SseHandlers.Features();
 
     public static uint Hwcap => Leaf1Edx;
 

@@ -15,6 +15,10 @@ namespace UniJit.Syscalls.Fs;
 /// instead of freeing the host number (which the host's next open would otherwise reuse, letting
 /// the runtime's own writes to stdout land in a guest file). A closed pinned fd still reads as
 /// closed to the guest.
+///
+/// Descriptors the host process inherited without close-on-exec (a shell's <c>3&lt;file</c>, a make
+/// jobserver pipe) are the guest's too, under the same numbers; the runtime opens all of its own
+/// descriptors close-on-exec, which is how the two are told apart.
 /// </summary>
 public sealed class FdTable
 {
@@ -43,6 +47,27 @@ public sealed class FdTable
                 entries[i] = new Entry { Host = i, Used = true };
             }
         }
+        foreach (int fd in InheritedFds())
+        {
+            Native.Sys(72, fd, 2 /* F_SETFD */, 1 /* FD_CLOEXEC: the runtime's children must not get it */);
+            if (fd >= entries.Length) Array.Resize(ref entries, Math.Max(entries.Length * 2, fd + 1));
+            entries[fd] = new Entry { Host = fd, Used = true };
+        }
+    }
+
+    /// <summary>Host fds above 2 without FD_CLOEXEC: inherited from the parent, not opened by the runtime.</summary>
+    static List<int> InheritedFds()
+    {
+        var list = new List<int>();
+        try
+        {
+            foreach (var e in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+                if (int.TryParse(Path.GetFileName(e), out int fd) && fd > 2 && Native.Sys(72, fd, F_GETFD) == 0)
+                    list.Add(fd);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return list;
     }
 
     /// <summary>The host fd behind guest fd <paramref name="fd"/>, or -EBADF.</summary>

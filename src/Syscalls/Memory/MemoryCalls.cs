@@ -14,6 +14,7 @@ public static unsafe class MemoryCalls
         long off = (long)a.A5;
         if ((prot & ~0x3000007) != 0) return -Errno.EINVAL;
         prot &= 7;
+        if ((off & (long)GuestMemory.PageMask) != 0) return -Errno.EINVAL;
         if ((flags & Native.MAP_ANONYMOUS) != 0)
             return AddressSpace.Map(addr, len, prot, flags, -1, 0);
         int host = k.Fds.Host(fd);

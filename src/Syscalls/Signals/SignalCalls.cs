@@ -54,14 +54,25 @@ public static class SignalCalls
                 1 => cpu.SignalMask & ~set,
                 _ => set,
             } & ~Unblockable;
+            DeliverPending(k, cpu);
         }
         return 0;
+    }
+
+    /// <summary>Acts on pending signals the mask no longer blocks (musl's raise blocks, signals itself, then unblocks).</summary>
+    static void DeliverPending(Kernel k, Runtime.State.Cpu cpu)
+    {
+        ulong ready = k.Signals.Pending & ~cpu.SignalMask;
+        if (ready == 0) return;
+        k.Signals.Pending &= ~ready;
+        for (int sig = 1; sig <= 64; sig++)
+            if ((ready & (1UL << (sig - 1))) != 0) ToSelf(k, cpu, sig, "when unblocked");
     }
 
     public static long RtSigpending(Kernel k, in SysArgs a)
     {
         if (a.A1 > 8) return -Errno.EINVAL;
-        Guest.Write(a.A0, 0UL);
+        Guest.Write(a.A0, k.Signals.Pending);
         return 0;
     }
 
@@ -118,8 +129,24 @@ public static class SignalCalls
         return ToSelf(k, a.Cpu, sig, "tkill");
     }
 
-    /// <summary>A signal to the calling process. Ignored, blocked and caught signals are dropped for now
-    /// (no delivery yet); a default action that terminates ends the guest by that signal.</summary>
+    /// <summary>
+    /// The SIGPIPE that Linux raises on a write to a pipe or socket with no reader. The .NET runtime
+    /// ignores SIGPIPE for itself, so the host call just fails with EPIPE; the guest's disposition
+    /// decides here: by default the process dies by SIGPIPE, silently as a shell expects (no report).
+    /// </summary>
+    public static void BrokenPipe(Kernel k, Runtime.State.Cpu cpu)
+    {
+        const int SIGPIPE = 13;
+        ulong handler = k.Signals.Actions[SIGPIPE].Handler;
+        if ((cpu.SignalMask & (1UL << (SIGPIPE - 1))) != 0) { k.Signals.Pending |= 1UL << (SIGPIPE - 1); return; }
+        if (handler != SignalState.SIG_DFL) return;
+        k.Process.LastReport = null;
+        throw new GuestExitException(128 + SIGPIPE, SIGPIPE);
+    }
+
+    /// <summary>A signal to the calling process. Ignored and caught signals are dropped for now (no delivery
+    /// to handlers yet); blocked ones wait in the pending set; a default action that terminates ends the
+    /// guest by that signal.</summary>
     static long ToSelf(Kernel k, Runtime.State.Cpu cpu, int sig, string how)
     {
         if (sig == 0) return 0;
@@ -127,10 +154,12 @@ public static class SignalCalls
         bool blocked = (cpu.SignalMask & (1UL << (sig - 1))) != 0 && sig != SIGKILL && sig != SIGSTOP;
         if (sig != SIGKILL)
         {
-            if (blocked || handler == SignalState.SIG_IGN) return 0;
+            if (handler == SignalState.SIG_IGN) return 0;
+            if (blocked) { k.Signals.Pending |= 1UL << (sig - 1); return 0; }
             if (handler != SignalState.SIG_DFL || !SignalState.DefaultTerminates(sig)) return 0;
         }
-        k.Process.LastReport = $"{Symbols.SignalName(sig)} sent by the guest to itself ({how})";
+        // Shells report deaths by signal except SIGPIPE's; so does the launcher, from this report.
+        k.Process.LastReport = sig == 13 ? null : $"{Symbols.SignalName(sig)} sent by the guest to itself ({how})";
         throw new GuestExitException(128 + sig, sig);
     }
 }

@@ -17,6 +17,8 @@ public sealed class SignalState
     public readonly KernelSigaction[] Actions = new KernelSigaction[65];
     public ulong AltStackSp, AltStackSize;
     public int AltStackFlags = 2; // SS_DISABLE
+    /// <summary>Signals sent while blocked, waiting for the mask to open (bit sig-1).</summary>
+    public ulong Pending;
 
     /// <summary>True if <paramref name="sig"/>'s default action ends the process (everything but the
     /// ignore-by-default and stop/continue signals).</summary>

@@ -34,6 +34,18 @@ public static class Symbols
 
     public static readonly (ulong, string)[] CloseOnExec = [(1, "FD_CLOEXEC")];
 
+    public static readonly (ulong, string)[] MremapFlags = [(1, "MREMAP_MAYMOVE"), (2, "MREMAP_FIXED"), (4, "MREMAP_DONTUNMAP")];
+
+    public static readonly (ulong, string)[] GrndFlags = [(1, "GRND_NONBLOCK"), (2, "GRND_RANDOM"), (4, "GRND_INSECURE")];
+
+    public static readonly (ulong, string)[] MsyncFlags = [(1, "MS_ASYNC"), (2, "MS_INVALIDATE"), (4, "MS_SYNC")];
+
+    public static readonly (ulong, string)[] SaFlags =
+    [
+        (1, "SA_NOCLDSTOP"), (2, "SA_NOCLDWAIT"), (4, "SA_SIGINFO"), (0x04000000, "SA_RESTORER"), (0x08000000, "SA_ONSTACK"),
+        (0x10000000, "SA_RESTART"), (0x40000000, "SA_NODEFER"), (0x80000000, "SA_RESETHAND"),
+    ];
+
     public static readonly Dictionary<long, string> Whence = new() { [0] = "SEEK_SET", [1] = "SEEK_CUR", [2] = "SEEK_END", [3] = "SEEK_DATA", [4] = "SEEK_HOLE" };
 
     public static readonly Dictionary<long, string> SigHow = new() { [0] = "SIG_BLOCK", [1] = "SIG_UNBLOCK", [2] = "SIG_SETMASK" };

@@ -67,6 +67,49 @@ public enum ArgKind : byte
     OutHex,
     /// <summary>A NUL-terminated string the kernel writes (getcwd), printed after the call.</summary>
     OutStr,
+    /// <summary>A struct stat the kernel fills: {st_mode=S_IFREG|0644, st_size=13, ...}.</summary>
+    StatBuf,
+    /// <summary>Two ints the kernel fills with fds (pipe, socketpair): [3, 4].</summary>
+    FdPair,
+    /// <summary>O_* flags without an access mode (dup3, pipe2): O_CLOEXEC or 0.</summary>
+    FdFlags,
+    /// <summary>An iovec array the kernel reads; the count is argument <see cref="Arg.N"/>.</summary>
+    IovIn,
+    /// <summary>An iovec array the kernel fills (the bytes read are the result); count in argument <see cref="Arg.N"/>.</summary>
+    IovOut,
+    /// <summary>A getdents buffer: the address and the number of entries the result holds.</summary>
+    Dirents,
+    /// <summary>A struct timespec the kernel reads: {tv_sec=1, tv_nsec=0}.</summary>
+    InTime,
+    /// <summary>A struct timespec the kernel writes.</summary>
+    OutTime,
+    /// <summary>A struct pollfd array (count in argument <see cref="Arg.N"/>): [{fd=3, events=POLLIN}].</summary>
+    PollFds,
+    MremapFlags,
+    /// <summary>mremap's new address: printed only with MREMAP_FIXED.</summary>
+    MremapAddr,
+    MsyncFlags,
+    /// <summary>futex's fourth argument: a timeout for the waits, a count for the requeues, absent for wakes.</summary>
+    FutexTimeout,
+    /// <summary>futex's uaddr2: printed for the requeue and wake-op forms.</summary>
+    FutexAddr2,
+    /// <summary>futex's val3: printed for the compare, bitset and wake-op forms.</summary>
+    FutexVal3,
+    /// <summary>A struct rlimit the kernel reads.</summary>
+    RlimitIn,
+    /// <summary>A struct rlimit the kernel writes.</summary>
+    RlimitOut,
+    /// <summary>A struct sigaction the kernel reads.</summary>
+    SigactionIn,
+    /// <summary>A struct sigaction the kernel writes.</summary>
+    SigactionOut,
+    /// <summary>A signal set the kernel writes (old mask).</summary>
+    SigSetOut,
+    /// <summary>arch_prctl's address: a value for the SET codes, [value] written for the GET codes.</summary>
+    ArchAddr,
+    GrndFlags,
+    /// <summary>struct utsname the kernel writes: {sysname="Linux", nodename="vm", ...}.</summary>
+    Utsname,
 }
 
 /// <summary>One argument's description: its kind and, for buffers and structs, a length argument index or a size.</summary>
@@ -82,6 +125,17 @@ public readonly record struct Arg(ArgKind Kind, int N = 0)
         FutexOp = new(ArgKind.FutexOp), ArchPrctl = new(ArgKind.ArchPrctl), Resource = new(ArgKind.Resource),
         SockDomain = new(ArgKind.SockDomain), SockType = new(ArgKind.SockType), Madvise = new(ArgKind.Madvise),
         OpenMode = new(ArgKind.OpenMode), FcntlArg = new(ArgKind.FcntlArg), SigSet = new(ArgKind.SigSet), OutStr = new(ArgKind.OutStr);
+
+    public static readonly Arg StatBuf = new(ArgKind.StatBuf), FdPair = new(ArgKind.FdPair), FdFlags = new(ArgKind.FdFlags),
+        Dirents = new(ArgKind.Dirents), InTime = new(ArgKind.InTime), OutTime = new(ArgKind.OutTime);
+    public static readonly Arg MremapFlags = new(ArgKind.MremapFlags), MremapAddr = new(ArgKind.MremapAddr),
+        MsyncFlags = new(ArgKind.MsyncFlags), FutexTimeout = new(ArgKind.FutexTimeout), FutexAddr2 = new(ArgKind.FutexAddr2),
+        FutexVal3 = new(ArgKind.FutexVal3), RlimitIn = new(ArgKind.RlimitIn), RlimitOut = new(ArgKind.RlimitOut),
+        SigactionIn = new(ArgKind.SigactionIn), SigactionOut = new(ArgKind.SigactionOut), SigSetOut = new(ArgKind.SigSetOut),
+        ArchAddr = new(ArgKind.ArchAddr), Utsname = new(ArgKind.Utsname), GrndFlags = new(ArgKind.GrndFlags);
+    public static Arg IovIn(int countArg) => new(ArgKind.IovIn, countArg);
+    public static Arg IovOut(int countArg) => new(ArgKind.IovOut, countArg);
+    public static Arg PollFds(int countArg) => new(ArgKind.PollFds, countArg);
 
     /// <summary>A random-bytes buffer of the length in argument <paramref name="lenArg"/>.</summary>
     public static Arg OutHex(int lenArg) => new(ArgKind.OutHex, lenArg);
@@ -107,4 +161,12 @@ public enum Ret : byte
     NewFd,
     /// <summary>The call does not return (exit): printed as "= ?".</summary>
     None,
+    /// <summary>Octal (umask).</summary>
+    Oct,
+    /// <summary>fcntl: F_GETFD and F_GETFL results in hex with their flags spelled out.</summary>
+    Fcntl,
+    /// <summary>poll: the count followed by the returned events.</summary>
+    Poll,
+    /// <summary>time: the seconds and the date they stand for.</summary>
+    Time,
 }

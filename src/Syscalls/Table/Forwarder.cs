@@ -19,7 +19,7 @@ public static unsafe class Forwarder
     {
         var args = row.Args;
         Span<long> v = stackalloc long[6];
-        byte*[] pinned = new byte*[2];
+        byte** pinned = stackalloc byte*[2];
         int npinned = 0;
         int atFlags = 0;
         for (int i = 0; i < args.Length; i++)
@@ -35,7 +35,12 @@ public static unsafe class Forwarder
                 switch (arg.Kind)
                 {
                     case ArgKind.Ptr: v[i] = Guest.Ptr(x); break;
-                    case ArgKind.Fd: v[i] = k.Fds.HostOrThrow((int)x); break;
+                    case ArgKind.Fd:
+                        // The common failure is returned, not thrown: exceptions cost microseconds each.
+                        int h = k.Fds.Host((int)x);
+                        if (h < 0) return h;
+                        v[i] = h;
+                        break;
                     case ArgKind.DirFd:
                         // Resolved together with the path that follows it.
                         if (i + 1 >= args.Length || args[i + 1].Kind is not (ArgKind.Path or ArgKind.LPath))
@@ -61,6 +66,11 @@ public static unsafe class Forwarder
                     case ArgKind.OutBuf: case ArgKind.OutHex: v[i] = (long)Guest.Out(x, a[arg.N]); break;
                     case ArgKind.InStruct: v[i] = x == 0 ? 0 : (long)Guest.In(x, (ulong)arg.N); break;
                     case ArgKind.OutStruct: v[i] = x == 0 ? 0 : (long)Guest.Out(x, (ulong)arg.N); break;
+                    case ArgKind.Utsname: v[i] = (long)Guest.Out(x, 390); break;
+                    case ArgKind.StatBuf: v[i] = (long)Guest.Out(x, 144); break;
+                    case ArgKind.InTime: v[i] = x == 0 ? 0 : (long)Guest.In(x, 16); break;
+                    case ArgKind.OutTime: v[i] = x == 0 ? 0 : (long)Guest.Out(x, 16); break;
+                    case ArgKind.Dirents: v[i] = (long)Guest.Out(x, a[i + 1]); break;
                     case ArgKind.SigSet: v[i] = x == 0 ? 0 : (long)Guest.In(x, 8); break;
                 }
             }

@@ -11,4 +11,8 @@ public delegate long SyscallHandler(Kernel k, in SysArgs a);
 /// for close-on-exec.
 /// </summary>
 public sealed record SyscallRow(int Nr, string Name, SyscallHandler? Handler, Arg[] Args, Ret Ret = Ret.Int,
-    int CloExecArg = -1, ulong CloExecBit = 0x80000);
+    int CloExecArg = -1, ulong CloExecBit = 0x80000)
+{
+    /// <summary>A named placeholder that answers ENOSYS (counted as unimplemented by --warn-unimplemented).</summary>
+    public bool Stub { get; init; }
+}

@@ -17,13 +17,14 @@ public static class SyscallTable
 {
     static SyscallRow R(int nr, H? handler, params Arg[] args) => new(nr, Nr.Name(nr)!, handler, args);
     static SyscallRow R(int nr, H? handler, Ret ret, params Arg[] args) => new(nr, Nr.Name(nr)!, handler, args, ret);
+    static SyscallRow Stub(int nr, params Arg[] args) => new(nr, Nr.Name(nr)!, ProcessCalls.NotYet, args) { Stub = true };
     static SyscallRow NewFd(int nr, int cloexecArg, ulong bit, params Arg[] args) => new(nr, Nr.Name(nr)!, null, args, Ret.NewFd, cloexecArg, bit);
 
     // System.IO.Path would otherwise shadow the imported Arg.Path.
     static Arg Path => Arg.Path;
 
     const int Stat = 144, Timespec = 16, Timeval = 16, Statx = 256, Statfs = 120, Rlimit = 16, Sigaction = 32, Sysinfo = 112,
-        Utsname = 390, Rusage = 144, Tms = 32, Itimerspec = 32, EpollEvent = 12, Flock = 32;
+        Rusage = 144, Tms = 32, Itimerspec = 32, EpollEvent = 12, Flock = 32;
 
     public static readonly SyscallRow[] Rows =
     [
@@ -32,12 +33,12 @@ public static class SyscallTable
         R(Nr.write, null, Fd, In(2), ULong),
         R(Nr.pread64, null, Fd, Out(2), ULong, Long),
         R(Nr.pwrite64, null, Fd, In(2), ULong, Long),
-        R(Nr.readv, VectorIo.Readv, Fd, Ptr, Int),
-        R(Nr.writev, VectorIo.Writev, Fd, Ptr, Int),
-        R(Nr.preadv, VectorIo.Readv, Fd, Ptr, Int, Long, Long),
-        R(Nr.pwritev, VectorIo.Writev, Fd, Ptr, Int, Long, Long),
-        R(Nr.preadv2, VectorIo.Readv, Fd, Ptr, Int, Long, Long, Hex),
-        R(Nr.pwritev2, VectorIo.Writev, Fd, Ptr, Int, Long, Long, Hex),
+        R(Nr.readv, VectorIo.Readv, Fd, IovOut(2), Int),
+        R(Nr.writev, VectorIo.Writev, Fd, IovIn(2), Int),
+        R(Nr.preadv, VectorIo.Readv, Fd, IovOut(2), Int, Long, Long),
+        R(Nr.pwritev, VectorIo.Writev, Fd, IovIn(2), Int, Long, Long),
+        R(Nr.preadv2, VectorIo.Readv, Fd, IovOut(2), Int, Long, Long, Hex),
+        R(Nr.pwritev2, VectorIo.Writev, Fd, IovIn(2), Int, Long, Long, Hex),
         R(Nr.lseek, null, Fd, Long, Whence),
         R(Nr.sendfile, null, Fd, Fd, OutS(8), ULong),
         R(Nr.copy_file_range, null, Fd, OutS(8), Fd, OutS(8), ULong, Hex),
@@ -54,14 +55,14 @@ public static class SyscallTable
         R(Nr.close, FileCalls.Close, Fd),
         R(Nr.dup, DescriptorCalls.Dup, Fd),
         R(Nr.dup2, DescriptorCalls.Dup2, Fd, Int),
-        R(Nr.dup3, DescriptorCalls.Dup3, Fd, Int, OpenFlags),
-        R(Nr.pipe, DescriptorCalls.Pipe, Ptr),
-        R(Nr.pipe2, DescriptorCalls.Pipe2, Ptr, OpenFlags),
-        R(Nr.fcntl, DescriptorCalls.Fcntl, Fd, FcntlCmd, FcntlArg),
+        R(Nr.dup3, DescriptorCalls.Dup3, Fd, Int, FdFlags),
+        R(Nr.pipe, DescriptorCalls.Pipe, FdPair),
+        R(Nr.pipe2, DescriptorCalls.Pipe2, FdPair, FdFlags),
+        R(Nr.fcntl, DescriptorCalls.Fcntl, Ret.Fcntl, Fd, FcntlCmd, FcntlArg),
         R(Nr.ioctl, DescriptorCalls.Ioctl, Fd, Ioctl, Ptr),
         R(Nr.flock, null, Fd, Int),
-        R(Nr.poll, PollCalls.Poll, Ptr, ULong, Int),
-        R(Nr.ppoll, PollCalls.PPoll, Ptr, ULong, Ptr, SigSet, ULong),
+        R(Nr.poll, PollCalls.Poll, Ret.Poll, PollFds(1), ULong, Int),
+        R(Nr.ppoll, PollCalls.PPoll, Ret.Poll, PollFds(1), ULong, InTime, SigSet, ULong),
         R(Nr.select, PollCalls.Select, Int, Ptr, Ptr, Ptr, Ptr),
         R(Nr.pselect6, PollCalls.PSelect6, Int, Ptr, Ptr, Ptr, Ptr, Ptr),
         NewFd(Nr.memfd_create, 1, 1 /* MFD_CLOEXEC */, Str, Hex),
@@ -81,10 +82,10 @@ public static class SyscallTable
         R(Nr.inotify_rm_watch, null, Fd, Int),
 
         // Fs: metadata
-        R(Nr.stat, null, Path, OutS(Stat)),
-        R(Nr.fstat, null, Fd, OutS(Stat)),
-        R(Nr.lstat, null, LPath, OutS(Stat)),
-        R(Nr.newfstatat, null, DirFd, Path, OutS(Stat), AtFlags),
+        R(Nr.stat, null, Path, StatBuf),
+        R(Nr.fstat, null, Fd, StatBuf),
+        R(Nr.lstat, null, LPath, StatBuf),
+        R(Nr.newfstatat, null, DirFd, Path, StatBuf, AtFlags),
         R(Nr.statx, null, DirFd, Path, AtFlags, Hex, OutS(Statx)),
         R(Nr.statfs, null, Path, OutS(Statfs)),
         R(Nr.fstatfs, null, Fd, OutS(Statfs)),
@@ -111,7 +112,7 @@ public static class SyscallTable
         R(Nr.utimes, null, Path, InS(2 * Timeval)),
         R(Nr.utimensat, null, DirFd, Path, InS(2 * Timespec), AtFlags),
         R(Nr.futimesat, null, DirFd, Path, InS(2 * Timeval)),
-        R(Nr.umask, null, Oct),
+        R(Nr.umask, null, Ret.Oct, Oct),
         R(Nr.getxattr, null, Path, Str, Out(3), ULong),
         R(Nr.lgetxattr, null, LPath, Str, Out(3), ULong),
         R(Nr.fgetxattr, null, Fd, Str, Out(3), ULong),
@@ -123,8 +124,8 @@ public static class SyscallTable
         R(Nr.fsetxattr, null, Fd, Str, In(3), ULong, Hex),
 
         // Fs: directories and names
-        R(Nr.getdents, null, Fd, Ptr, ULong),
-        R(Nr.getdents64, null, Fd, Ptr, ULong),
+        R(Nr.getdents, null, Fd, Dirents, ULong),
+        R(Nr.getdents64, null, Fd, Dirents, ULong),
         R(Nr.getcwd, FileCalls.GetCwd, OutStr, ULong),
         R(Nr.chdir, FileCalls.Chdir, Path),
         R(Nr.fchdir, null, Fd),
@@ -147,10 +148,10 @@ public static class SyscallTable
         R(Nr.mmap, MemoryCalls.Mmap, Ret.Hex, Addr, ULong, MmapProt, MmapFlags, Int, Hex),
         R(Nr.munmap, MemoryCalls.Munmap, Addr, ULong),
         R(Nr.mprotect, MemoryCalls.Mprotect, Addr, ULong, MmapProt),
-        R(Nr.mremap, MemoryCalls.Mremap, Ret.Hex, Addr, ULong, ULong, Hex, Addr),
+        R(Nr.mremap, MemoryCalls.Mremap, Ret.Hex, Addr, ULong, ULong, MremapFlags, MremapAddr),
         R(Nr.brk, MemoryCalls.Brk, Ret.Hex, Addr),
         R(Nr.madvise, MemoryCalls.Madvise, Addr, ULong, Madvise),
-        R(Nr.msync, MemoryCalls.Msync, Addr, ULong, Hex),
+        R(Nr.msync, MemoryCalls.Msync, Addr, ULong, MsyncFlags),
         R(Nr.mincore, MemoryCalls.Mincore, Addr, ULong, Ptr),
         R(Nr.mlock, MemoryCalls.RangeCall, Addr, ULong),
         R(Nr.munlock, MemoryCalls.RangeCall, Addr, ULong),
@@ -182,22 +183,22 @@ public static class SyscallTable
         R(Nr.getpgrp, null),
         R(Nr.getsid, null, Int),
         R(Nr.setsid, null),
-        R(Nr.uname, null, OutS(Utsname)),
+        R(Nr.uname, null, Utsname),
         R(Nr.sethostname, null, In(1), ULong),
-        R(Nr.arch_prctl, ProcessCalls.ArchPrctl, ArchPrctl, Hex),
+        R(Nr.arch_prctl, ProcessCalls.ArchPrctl, ArchPrctl, ArchAddr),
         R(Nr.set_tid_address, ProcessCalls.SetTidAddress, Addr),
         R(Nr.set_robust_list, ProcessCalls.SetRobustList, Addr, ULong),
         R(Nr.get_robust_list, ProcessCalls.GetRobustList, Int, Ptr, Ptr),
         R(Nr.rseq, ProcessCalls.Rseq, Addr, Hex, Hex, Hex),
-        R(Nr.prlimit64, ProcessCalls.Prlimit64, Int, Resource, Ptr, Ptr),
-        R(Nr.getrlimit, ProcessCalls.GetRlimit, Resource, Ptr),
-        R(Nr.setrlimit, ProcessCalls.SetRlimit, Resource, Ptr),
+        R(Nr.prlimit64, ProcessCalls.Prlimit64, Int, Resource, RlimitIn, RlimitOut),
+        R(Nr.getrlimit, ProcessCalls.GetRlimit, Resource, RlimitOut),
+        R(Nr.setrlimit, ProcessCalls.SetRlimit, Resource, RlimitIn),
         R(Nr.getrusage, null, Int, OutS(Rusage)),
         R(Nr.times, null, OutS(Tms)),
         R(Nr.sysinfo, null, OutS(Sysinfo)),
         R(Nr.personality, ProcessCalls.Personality, Hex),
         R(Nr.prctl, ProcessCalls.Prctl, Int, Hex, Hex, Hex, Hex),
-        R(Nr.getrandom, null, OutHex(1), ULong, Hex),
+        R(Nr.getrandom, null, OutHex(1), ULong, GrndFlags),
         R(Nr.sched_yield, null),
         R(Nr.sched_getaffinity, null, Int, ULong, Ptr),
         R(Nr.sched_setaffinity, null, Int, ULong, Ptr),
@@ -208,14 +209,14 @@ public static class SyscallTable
         R(Nr.getpriority, null, Int, Int),
         R(Nr.setpriority, null, Int, Int, Int),
         R(Nr.getcpu, null, OutS(4), OutS(4), Ptr),
-        R(Nr.futex, FutexCalls.Futex, Addr, FutexOp, Int, Ptr, Addr, Hex),
+        R(Nr.futex, FutexCalls.Futex, Addr, FutexOp, Int, FutexTimeout, FutexAddr2, FutexVal3),
         R(Nr.wait4, ProcessCalls.NoChildren, Int, Ptr, Hex, Ptr),
         R(Nr.waitid, ProcessCalls.NoChildren, Int, Int, Ptr, Hex, Ptr),
         R(Nr.capget, null, Ptr, Ptr),
 
         // Signals
-        R(Nr.rt_sigaction, SignalCalls.RtSigaction, Signal, Ptr, Ptr, ULong),
-        R(Nr.rt_sigprocmask, SignalCalls.RtSigprocmask, SigHow, SigSet, Ptr, ULong),
+        R(Nr.rt_sigaction, SignalCalls.RtSigaction, Signal, SigactionIn, SigactionOut, ULong),
+        R(Nr.rt_sigprocmask, SignalCalls.RtSigprocmask, SigHow, SigSet, SigSetOut, ULong),
         R(Nr.rt_sigpending, SignalCalls.RtSigpending, Ptr, ULong),
         R(Nr.sigaltstack, SignalCalls.Sigaltstack, Ptr, Ptr),
         R(Nr.kill, SignalCalls.Kill, Int, Signal),
@@ -223,16 +224,16 @@ public static class SyscallTable
         R(Nr.tkill, SignalCalls.Tkill, Int, Signal),
 
         // Time
-        R(Nr.clock_gettime, null, ClockId, OutS(Timespec)),
-        R(Nr.clock_getres, null, ClockId, OutS(Timespec)),
+        R(Nr.clock_gettime, null, ClockId, OutTime),
+        R(Nr.clock_getres, null, ClockId, OutTime),
         R(Nr.gettimeofday, null, OutS(Timeval), OutS(8)),
-        R(Nr.time, null, OutS(8)),
-        R(Nr.nanosleep, null, InS(Timespec), OutS(Timespec)),
-        R(Nr.clock_nanosleep, null, ClockId, Hex, InS(Timespec), OutS(Timespec)),
+        R(Nr.time, null, Ret.Time, OutS(8)),
+        R(Nr.nanosleep, null, InTime, OutTime),
+        R(Nr.clock_nanosleep, null, ClockId, Hex, InTime, OutTime),
 
         // Net
         NewFd(Nr.socket, 1, 0x80000, SockDomain, SockType, Int),
-        R(Nr.socketpair, DescriptorCalls.SocketPair, SockDomain, SockType, Int, Ptr),
+        R(Nr.socketpair, DescriptorCalls.SocketPair, SockDomain, SockType, Int, FdPair),
         R(Nr.bind, null, Fd, In(2), Int),
         R(Nr.connect, null, Fd, In(2), Int),
         R(Nr.listen, null, Fd, Int),
@@ -249,13 +250,13 @@ public static class SyscallTable
         R(Nr.shutdown, null, Fd, Int),
 
         // Not yet: processes (fork/exec), signal return. Named rows so that strace shows the arguments.
-        R(Nr.fork, ProcessCalls.NotYet),
-        R(Nr.vfork, ProcessCalls.NotYet),
-        R(Nr.clone, ProcessCalls.NotYet, Hex, Addr, Addr, Addr, Hex),
-        R(Nr.clone3, ProcessCalls.NotYet, Ptr, ULong),
-        R(Nr.execve, ProcessCalls.NotYet, Path, Ptr, Ptr),
-        R(Nr.execveat, ProcessCalls.NotYet, DirFd, Path, Ptr, Ptr, AtFlags),
-        R(Nr.rt_sigreturn, ProcessCalls.NotYet),
+        Stub(Nr.fork),
+        Stub(Nr.vfork),
+        Stub(Nr.clone, Hex, Addr, Addr, Addr, Hex),
+        Stub(Nr.clone3, Ptr, ULong),
+        Stub(Nr.execve, Path, Ptr, Ptr),
+        Stub(Nr.execveat, DirFd, Path, Ptr, Ptr, AtFlags),
+        Stub(Nr.rt_sigreturn),
     ];
 
     /// <summary>The rows indexed by call number (null: no row, ENOSYS).</summary>

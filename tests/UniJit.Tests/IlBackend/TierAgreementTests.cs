@@ -124,4 +124,47 @@ public unsafe class TierAgreementTests
         Assert.Equal(ra, rb);
         Assert.Equal(a.regs, b.regs);
     }
+
+    /// <summary>Code that rewrites a function it has already run (the immediate of its mov) must see
+    /// the new instruction on the next call, in every tier: writes to a page holding translated code
+    /// drop that code.</summary>
+    [Theory]
+    [InlineData(Tier.Interp)]
+    [InlineData(Tier.Jit)]
+    [InlineData(Tier.Auto)]
+    public void SelfModifyingCodeIsSeen(Tier tier)
+    {
+        const ulong fn = GuestCode.DataAddress + 0x1000;
+        var cpu = GuestCode.Run(asm =>
+        {
+            var loop = asm.CreateLabel();
+            var patch = asm.CreateLabel();
+            var after = asm.CreateLabel();
+            asm.mov(rbx, fn);
+            // fn: mov eax, 1; ret  (b8 01 00 00 00 c3)
+            asm.mov(__dword_ptr[rbx], 0x000001B8);
+            asm.mov(__word_ptr[rbx + 4], 0xC300);
+            asm.xor(r12d, r12d);
+            asm.mov(r13d, 300);
+            asm.Label(ref loop);
+            asm.call(rbx);
+            asm.add(r12, rax);
+            asm.cmp(r13d, 150);
+            asm.jne(after);
+            asm.mov(__byte_ptr[rbx + 1], 100); // now: mov eax, 100
+            asm.Label(ref after);
+            asm.dec(r13d);
+            asm.jnz(loop);
+            _ = patch;
+        }, c => UniJit.Runtime.Memory.AddressSpace.Protect(GuestCode.DataAddress, GuestCode.DataSize, 7), tier);
+        // The guest loop, restated: each call returns the current immediate; the patch lands after the
+        // call made with r13 == 150.
+        ulong expected = 0, imm = 1;
+        for (int r13 = 300; r13 > 0; r13--)
+        {
+            expected += imm;
+            if (r13 == 150) imm = 100;
+        }
+        Assert.Equal(expected, cpu.S->Gpr[12]);
+    }
 }

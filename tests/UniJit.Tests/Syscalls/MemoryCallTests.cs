@@ -85,6 +85,18 @@ public sealed class MemoryCallTests : IDisposable
     }
 
     [Fact]
+    public void MremapGrowsInPlaceWhenTheNextPagesAreFree()
+    {
+        long a = f.Call(mmap, 0UL, 4096UL, RW, MapPrivAnon, ulong.MaxValue, 0UL);
+        f.Call(munmap, (ulong)a + 4096, 8192UL);
+        GuestMemory.WriteBytes((ulong)a, "stay"u8);
+        Assert.Equal(a, f.Call(mremap, (ulong)a, 4096UL, 3 * 4096UL, 0UL, 0UL));
+        Assert.Equal("stay", f.Text((ulong)a, 4));
+        GuestMemory.Write8((ulong)a + 3 * 4096 - 1, 9);
+        Assert.Equal(0, f.Call(munmap, (ulong)a, 3 * 4096UL));
+    }
+
+    [Fact]
     public void BrkGrowsAndShrinks()
     {
         ulong savedStart = AddressSpace.BrkStart, savedCur = AddressSpace.BrkCurrent;

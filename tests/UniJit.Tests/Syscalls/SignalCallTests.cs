@@ -61,6 +61,21 @@ public sealed class SignalCallTests : IDisposable
     }
 
     [Fact]
+    public void BlockedSignalIsPendingUntilUnblocked()
+    {
+        // musl's raise(): block, tkill, restore the mask; the signal acts when the mask opens.
+        ulong set = f.Alloc(8);
+        f.Write(set, 1UL << 5);
+        Assert.Equal(0, f.Call(rt_sigprocmask, 0UL, set, 0UL, 8UL));
+        Assert.Equal(0, f.Call(tkill, (ulong)Environment.ProcessId, 6UL));
+        ulong pending = f.Alloc(8);
+        Assert.Equal(0, f.Call(rt_sigpending, pending, 8UL));
+        Assert.Equal(1UL << 5, f.Read<ulong>(pending));
+        var e = Assert.Throws<GuestExitException>(() => f.Call(rt_sigprocmask, 1UL, set, 0UL, 8UL));
+        Assert.Equal(6, e.Signal);
+    }
+
+    [Fact]
     public void Sigaltstack()
     {
         ulong ss = f.Alloc(24), old = f.Alloc(24);

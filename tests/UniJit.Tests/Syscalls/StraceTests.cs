@@ -99,9 +99,39 @@ public sealed unsafe class StraceTests : IDisposable
         Assert.StartsWith("fcntl(1, F_GETFL)".PadRight(40) + "= ", lines[2]);
         Assert.Matches(@"^umask\(022\) +=", lines[3]);
         Assert.StartsWith("access(\"/etc\", R_OK|W_OK)".PadRight(40) + "= ", lines[4]);
-        Assert.Equal("arch_prctl(0x3001, 0x1234)".PadRight(40) + "= -1 EINVAL (Invalid argument)", lines[5]);
+        Assert.Equal("arch_prctl(0x3001 /* ARCH_??? */, 0x1234)"  + " = -1 EINVAL (Invalid argument)", lines[5]);
         Assert.Equal("syscall_999(0x1, 0x2, 0x3, 0x4, 0x5, 0x6) = -1 ENOSYS (Function not implemented)", lines[6]);
         Assert.Equal("kexec_load(0, 0, 0, 0, 0, 0)".PadRight(40) + "= -1 ENOSYS (Function not implemented)", lines[7]);
+    }
+
+    [Fact]
+    public void StructsArePrintedAsStraceDoes()
+    {
+        ulong fds = f.Alloc(8);
+        f.Call(pipe2, fds, 0x80000UL);
+        int w = f.Read<int>(fds + 4);
+        ulong iov = f.Alloc(32);
+        f.Write(iov, f.Str("ab")); f.Write(iov + 8, 2UL);
+        f.Write(iov + 16, f.Str("cdef")); f.Write(iov + 24, 4UL);
+        f.Call(writev, (ulong)w, iov, 2UL);
+        ulong st = f.Alloc(144);
+        f.Call(stat, f.Str("/dev/null"), st);
+        ulong act = f.Alloc(32);
+        f.Write(act, 1UL); f.Write(act + 8, 0x04000000UL); f.Write(act + 16, 0x401000UL); f.Write(act + 24, 2UL);
+        f.Call(rt_sigaction, 12UL, act, 0UL, 8UL);
+        ulong rl = f.Alloc(16);
+        f.Write(rl, 8UL << 20); f.Write(rl + 8, ulong.MaxValue);
+        f.Call(setrlimit, 3UL, rl);
+        ulong ts = f.Alloc(16);
+        f.Write(ts, 0L); f.Write(ts + 8, 1000L);
+        f.Call(nanosleep, ts, 0UL);
+        string[] lines = Lines().Split('\n');
+        Assert.Equal("pipe2([3, 4], O_CLOEXEC)".PadRight(40) + "= 0", lines[0]);
+        Assert.Equal("writev(4, [{iov_base=\"ab\", iov_len=2}, {iov_base=\"cdef\", iov_len=4}], 2) = 6", lines[1]);
+        Assert.Equal("stat(\"/dev/null\", {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}) = 0", lines[2]);
+        Assert.Equal("rt_sigaction(SIGUSR2, {sa_handler=SIG_IGN, sa_mask=[INT], sa_flags=SA_RESTORER, sa_restorer=0x401000}, NULL, 8) = 0", lines[3]);
+        Assert.Equal("setrlimit(RLIMIT_STACK, {rlim_cur=8192*1024, rlim_max=RLIM_INFINITY}) = 0", lines[4]);
+        Assert.Equal("nanosleep({tv_sec=0, tv_nsec=1000}, NULL) = 0", lines[5]);
     }
 
     [Fact]

@@ -66,7 +66,13 @@ public static unsafe class NativeRunner
         a.push(rbx); a.push(rbp); a.push(r12); a.push(r13); a.push(r14); a.push(r15);
         a.mov(rax, (long)SaveRsp); a.mov(__qword_ptr[rax], rsp);
         a.stmxcsr(__dword_ptr[SaveMxcsr]);
-        if (fninit) a.fninit();
+        if (fninit)
+        {
+            // Empty x87 state with zeroed physical registers (fninit alone keeps stale contents).
+            a.fninit();
+            for (int k = 0; k < 8; k++) a.fldz();
+            a.fninit();
+        }
         a.ldmxcsr(__dword_ptr[mx]);
         for (int n = 0; n < 16; n++) a.movdqu(Xmms[n], __xmmword_ptr[xmm + (ulong)(16 * n)]);
         a.push(__qword_ptr[rfl]); a.popfq();
@@ -77,6 +83,7 @@ public static unsafe class NativeRunner
         for (int n = 0; n < 16; n++) a.movdqu(__xmmword_ptr[xmm + (ulong)(16 * n)], Xmms[n]);
         a.stmxcsr(__dword_ptr[mx]);
         a.ldmxcsr(__dword_ptr[SaveMxcsr]);
+        if (fninit) a.fninit();
         a.mov(rax, (long)SaveRsp); a.mov(rsp, __qword_ptr[rax]);
         a.cld();
         a.pop(r15); a.pop(r14); a.pop(r13); a.pop(r12); a.pop(rbp); a.pop(rbx);

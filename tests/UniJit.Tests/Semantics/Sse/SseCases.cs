@@ -5,7 +5,7 @@ using static Iced.Intel.AssemblerRegisters;
 namespace UniJit.Tests.Semantics.Sse;
 
 /// <summary>One differential case family: a named snippet and how to fill its inputs.</summary>
-public sealed record SseCase(string Name, Action<Assembler> Body, Lanes Lanes = Lanes.Mixed);
+public sealed record SseCase(string Name, Action<Assembler> Body, Lanes Lanes = Lanes.Mixed, Tweak? Tweak = null, bool Fninit = false, NativeFixup? Fixup = null);
 
 /// <summary>Helpers to list register and memory forms of an instruction, and to run a list.</summary>
 public static class SseCases
@@ -40,7 +40,7 @@ public static class SseCases
         foreach (var c in cases)
         {
             families++;
-            try { total += SseDiff.Check(c.Name, c.Body, perCase, c.Lanes); }
+            try { total += SseDiff.Check(c.Name, c.Body, perCase, c.Lanes, tweak: c.Tweak, fninit: c.Fninit, fixup: c.Fixup); }
             catch (Exception e) { errors.Add(e.Message); }
         }
         log?.WriteLine($"{families} snippets, {total} cases");

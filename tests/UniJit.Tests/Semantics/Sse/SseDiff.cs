@@ -10,7 +10,11 @@ using UniJit.Tests.Support;
 namespace UniJit.Tests.Semantics.Sse;
 
 /// <summary>Adjusts a case's random initial state.</summary>
-public unsafe delegate void Tweak(Random r, MachineState* m);
+public unsafe delegate void Tweak(Random r, MachineState* m, byte[] data);
+
+/// <summary>Adjusts the native result where UniJit deliberately differs from this host, or where a
+/// field cannot match (documented per use); runs after both sides, before the comparison.</summary>
+public unsafe delegate void NativeFixup(MachineState* m, byte* nativeData, byte* guestData);
 
 /// <summary>How a case's XMM lanes are filled.</summary>
 public enum Lanes { Mixed, F32, F64, Int, Str, Bytes }
@@ -43,7 +47,7 @@ public static unsafe class SseDiff
     /// <summary>Runs <paramref name="cases"/> random cases of <paramref name="body"/>; returns the number run.
     /// <paramref name="tweak"/> may adjust the initial state (after randomization).</summary>
     public static int Check(string name, Action<Assembler> body, int cases, Lanes lanes = Lanes.Mixed, int seed = 0,
-        Tweak? tweak = null, bool fninit = false, bool randomMxcsr = true)
+        Tweak? tweak = null, bool fninit = false, bool randomMxcsr = true, NativeFixup? fixup = null)
     {
         // Decode the snippet once for the interpreter.
         var asm = new Assembler(64);
@@ -70,7 +74,7 @@ public static unsafe class SseDiff
         {
             Randomize(rng, &start, lanes, randomMxcsr);
             FillData(rng, initData, lanes);
-            tweak?.Invoke(rng, &start);
+            tweak?.Invoke(rng, &start, initData);
 
             // Native.
             *native = start;
@@ -98,6 +102,7 @@ public static unsafe class SseDiff
             }
             catch (Exception e) { error = $"interpreter threw {e.GetType().Name}: {e.Message}"; }
 
+            fixup?.Invoke(native, NativeRunner.Data, GuestMemory.Host(GuestCode.DataAddress));
             error ??= Compare(native, s, insns);
             if (error != null)
             {

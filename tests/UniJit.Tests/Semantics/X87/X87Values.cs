@@ -41,6 +41,25 @@ public sealed class X87Values(int seed)
         }
     }
 
+    /// <summary>A random normal value with unbiased exponent in [lo, hi] (either sign), or with
+    /// probability <paramref name="special"/> an edge value (±0, ±1, ±inf, NaN, denormal).</summary>
+    public Float80 Ranged(int lo, int hi, double special)
+    {
+        if (rng.NextDouble() < special)
+            return rng.Next(6) switch
+            {
+                0 => Float80.Zero(rng.Next(2) == 0),
+                1 => Float80.One.WithSign(rng.Next(2) == 0),
+                2 => Float80.Inf(rng.Next(2) == 0),
+                3 => new Float80(U64() >> rng.Next(1, 64), S(0)),
+                4 => new Float80(U64() | 3UL << 62, S(0x7FFF)),
+                _ => new Float80(U64() | 1UL << 63, S((ushort)(16383 + rng.Next(lo, hi + 1)))),
+            };
+        ulong m = U64() | 1UL << 63;
+        if (rng.Next(4) == 0) m &= ~((1UL << rng.Next(0, 60)) - 1);
+        return new Float80(m, S((ushort)(16383 + rng.Next(lo, hi + 1))));
+    }
+
     /// <summary>A value close to <paramref name="a"/> (for cancellation and ties).</summary>
     public Float80 Near(Float80 a)
     {
@@ -79,6 +98,10 @@ public sealed class X87Values(int seed)
         int pc = rng.Next(10) switch { 0 => 1, < 3 => 0, < 5 => 2, _ => 3 };
         return (ushort)(0x37F & ~0x300 | (pc << 8) | (rng.Next(4) << 10));
     }
+
+    /// <summary>A control word as <see cref="Cw"/>, but with the invalid, denormal, zero-divide and
+    /// precision exceptions each unmasked half of the time.</summary>
+    public ushort CwUnmasked() => (ushort)(Cw() & ~(rng.Next(2) | rng.Next(2) << 1 | rng.Next(2) << 2 | rng.Next(2) << 5));
 
     /// <summary>Random arithmetic flags for fcmovcc.</summary>
     public ulong RFlags() => (ulong)rng.Next(0x1000) & 0x8D5;

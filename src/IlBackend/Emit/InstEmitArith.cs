@@ -1,0 +1,212 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using Iced.Intel;
+using UniJit.Runtime.Interpreter;
+using UniJit.Runtime.Semantics;
+using C = UniJit.IlBackend.Emit.RegionCompiler.Compilation;
+
+namespace UniJit.IlBackend.Emit;
+
+/// <summary>Inline IL for the rest of the common integer work: inc/dec/neg/not, shifts and rotates,
+/// two- and three-operand imul, adc/sbb, sign extensions of the accumulator, xchg and leave.
+/// Flag-setting forms call the same <see cref="Alu"/> method the interpreter uses.</summary>
+internal static partial class InstEmit
+{
+    static MethodInfo AluMethod(string name) => typeof(Alu).GetMethod(name)!;
+    static readonly MethodInfo aluInc = AluMethod(nameof(Alu.Inc)), aluDec = AluMethod(nameof(Alu.Dec)), aluNeg = AluMethod(nameof(Alu.Neg));
+    static readonly MethodInfo aluAdc = AluMethod(nameof(Alu.Adc)), aluSbb = AluMethod(nameof(Alu.Sbb)), aluImul = AluMethod(nameof(Alu.Imul));
+    static readonly Dictionary<Mnemonic, MethodInfo> shifts = new()
+    {
+        [Mnemonic.Shl] = AluMethod(nameof(Alu.Shl)), [Mnemonic.Sal] = AluMethod(nameof(Alu.Shl)),
+        [Mnemonic.Shr] = AluMethod(nameof(Alu.Shr)), [Mnemonic.Sar] = AluMethod(nameof(Alu.Sar)),
+        [Mnemonic.Rol] = AluMethod(nameof(Alu.Rol)), [Mnemonic.Ror] = AluMethod(nameof(Alu.Ror)),
+        [Mnemonic.Rcl] = AluMethod(nameof(Alu.Rcl)), [Mnemonic.Rcr] = AluMethod(nameof(Alu.Rcr)),
+    };
+
+    /// <summary>Emits a read-modify-write of operand 0: <paramref name="op"/> gets the value on the
+    /// stack and leaves the result on the stack.</summary>
+    static bool Rmw(C c, in Instruction i, Action<int> op)
+    {
+        if (!AllGpr(in i)) return false;
+        var em = c.Em; var il = c.Il;
+        int z = Operands.Size(in i, 0);
+        LocalBuilder? addr = null;
+        if (i.Op0Kind == OpKind.Memory)
+        {
+            c.MayFault(in i);
+            addr = em.Temp();
+            em.EffectiveAddress(in i);
+            il.Emit(OpCodes.Stloc, addr);
+        }
+        var v = em.Temp();
+        op(z);
+        il.Emit(OpCodes.Stloc, v);
+        em.WriteOperand(in i, 0, z, v, addr);
+        em.Free(v);
+        if (addr != null) em.Free(addr);
+        return true;
+    }
+
+    static bool Unary(C c, in Instruction i, bool flagsLive)
+    {
+        var m = i.Mnemonic;
+        var em = c.Em; var il = c.Il;
+        LocalBuilder? addrHolder = null;
+        _ = addrHolder;
+        Instruction ins = i;
+        return Rmw(c, in i, z =>
+        {
+            if (m == Mnemonic.Not)
+            {
+                ReadOp0(c, ins, z);
+                il.Emit(OpCodes.Not);
+                em.Mask(z);
+                return;
+            }
+            if (!flagsLive)
+            {
+                ReadOp0(c, ins, z);
+                if (m == Mnemonic.Neg) il.Emit(OpCodes.Neg);
+                else { il.Emit(OpCodes.Ldc_I8, m == Mnemonic.Inc ? 1L : -1L); il.Emit(OpCodes.Add); }
+                em.Mask(z);
+                return;
+            }
+            em.LdState();
+            il.Emit(OpCodes.Ldc_I4, z);
+            ReadOp0(c, ins, z);
+            il.Emit(OpCodes.Call, m == Mnemonic.Inc ? aluInc : m == Mnemonic.Dec ? aluDec : aluNeg);
+        });
+    }
+
+    /// <summary>Reads operand 0 again inside an Rmw body (the address is recomputed; both reads see the same value).</summary>
+    static void ReadOp0(C c, Instruction i, int z)
+    {
+        if (i.Op0Kind == OpKind.Memory) { c.Em.EffectiveAddress(in i); c.Em.ReadMem(z); }
+        else c.Em.LoadReg(i.Op0Register);
+    }
+
+    static bool Shift(C c, in Instruction i, bool flagsLive)
+    {
+        var em = c.Em; var il = c.Il;
+        var m = i.Mnemonic;
+        Instruction ins = i;
+        bool immCount = i.OpCount == 1 || i.Op1Kind is OpKind.Immediate8;
+        return Rmw(c, in i, z =>
+        {
+            int mask = z == 8 ? 63 : 31;
+            int count = immCount ? (ins.OpCount == 1 ? 1 : ins.Immediate8) & mask : -1;
+            if (!flagsLive && count > 0 && (m is Mnemonic.Shl or Mnemonic.Sal or Mnemonic.Shr or Mnemonic.Sar
+                || m is Mnemonic.Rol or Mnemonic.Ror && count < z * 8))
+            {
+                // Dead flags and a constant count: plain IL.
+                ReadOp0(c, ins, z);
+                switch (m)
+                {
+                    case Mnemonic.Shl or Mnemonic.Sal:
+                        if (count >= z * 8) { il.Emit(OpCodes.Pop); il.Emit(OpCodes.Ldc_I8, 0L); break; }
+                        il.Emit(OpCodes.Ldc_I4, count); il.Emit(OpCodes.Shl); em.Mask(z); break;
+                    case Mnemonic.Shr:
+                        if (count >= z * 8) { il.Emit(OpCodes.Pop); il.Emit(OpCodes.Ldc_I8, 0L); break; }
+                        il.Emit(OpCodes.Ldc_I4, count); il.Emit(OpCodes.Shr_Un); break;
+                    case Mnemonic.Sar:
+                        em.SignExtend(z); il.Emit(OpCodes.Ldc_I4, Math.Min(count, 63)); il.Emit(OpCodes.Shr); em.Mask(z); break;
+                    default:
+                    {
+                        int left = m == Mnemonic.Rol ? count : z * 8 - count;
+                        var t = em.Temp();
+                        il.Emit(OpCodes.Stloc, t);
+                        il.Emit(OpCodes.Ldloc, t); il.Emit(OpCodes.Ldc_I4, left); il.Emit(OpCodes.Shl);
+                        il.Emit(OpCodes.Ldloc, t); il.Emit(OpCodes.Ldc_I4, z * 8 - left); il.Emit(OpCodes.Shr_Un);
+                        il.Emit(OpCodes.Or);
+                        em.Mask(z);
+                        em.Free(t);
+                        break;
+                    }
+                }
+                return;
+            }
+            em.LdState();
+            il.Emit(OpCodes.Ldc_I4, z);
+            ReadOp0(c, ins, z);
+            if (ins.OpCount == 1) il.Emit(OpCodes.Ldc_I4_1);
+            else if (ins.Op1Kind == OpKind.Register) { em.LoadReg(ins.Op1Register); il.Emit(OpCodes.Conv_I4); }
+            else il.Emit(OpCodes.Ldc_I4, (int)ins.Immediate8);
+            il.Emit(OpCodes.Call, shifts[m]);
+        });
+    }
+
+    static bool Imul(C c, in Instruction i, bool flagsLive)
+    {
+        if (i.OpCount == 1 || !AllGpr(in i)) return false;
+        var em = c.Em; var il = c.Il;
+        int z = Operands.Size(in i, 0);
+        if (i.Op1Kind == OpKind.Memory) c.MayFault(in i);
+        if (flagsLive) { em.LdState(); il.Emit(OpCodes.Ldc_I4, z); }
+        if (i.OpCount == 2) { em.ReadOperand(in i, 0, z); em.ReadOperand(in i, 1, z); }
+        else { em.ReadOperand(in i, 1, z); em.ReadOperand(in i, 2, z); }
+        if (flagsLive) il.Emit(OpCodes.Call, aluImul);
+        else { il.Emit(OpCodes.Mul); em.Mask(z); }
+        em.StoreReg(i.Op0Register);
+        return true;
+    }
+
+    static bool AdcSbb(C c, in Instruction i)
+    {
+        if (!AllGpr(in i)) return false;
+        var em = c.Em; var il = c.Il;
+        Instruction ins = i;
+        if (i.Op1Kind == OpKind.Memory) c.MayFault(in i);
+        return Rmw(c, in i, z =>
+        {
+            em.LdState();
+            il.Emit(OpCodes.Ldc_I4, z);
+            ReadOp0(c, ins, z);
+            em.ReadOperand(in ins, 1, z);
+            il.Emit(OpCodes.Call, ins.Mnemonic == Mnemonic.Adc ? aluAdc : aluSbb);
+        });
+    }
+
+    static bool SignExtendAcc(C c, in Instruction i)
+    {
+        var em = c.Em; var il = c.Il;
+        switch (i.Mnemonic)
+        {
+            case Mnemonic.Cdqe: em.LoadReg(Register.EAX); em.SignExtend(4); em.StoreReg(Register.RAX); return true;
+            case Mnemonic.Cwde: em.LoadReg(Register.AX); em.SignExtend(2); em.StoreReg(Register.EAX); return true;
+            case Mnemonic.Cqo:
+                il.Emit(OpCodes.Ldloc, em.RegLocal(0)); il.Emit(OpCodes.Ldc_I4, 63); il.Emit(OpCodes.Shr);
+                em.StoreReg(Register.RDX); return true;
+            case Mnemonic.Cdq:
+                em.LoadReg(Register.EAX); em.SignExtend(4); il.Emit(OpCodes.Ldc_I4, 63); il.Emit(OpCodes.Shr);
+                em.StoreReg(Register.EDX); return true;
+        }
+        return false;
+    }
+
+    static bool XchgRegs(C c, in Instruction i)
+    {
+        if (i.Op0Kind != OpKind.Register || i.Op1Kind != OpKind.Register || !AllGpr(in i)) return false;
+        var em = c.Em; var il = c.Il;
+        var t = em.Temp();
+        em.LoadReg(i.Op0Register);
+        il.Emit(OpCodes.Stloc, t);
+        em.LoadReg(i.Op1Register);
+        em.StoreReg(i.Op0Register);
+        il.Emit(OpCodes.Ldloc, t);
+        em.StoreReg(i.Op1Register);
+        em.Free(t);
+        return true;
+    }
+
+    static bool Leave(C c, in Instruction i)
+    {
+        if (i.Code != Code.Leaveq) return false;
+        var em = c.Em; var il = c.Il;
+        c.MayFault(in i);
+        il.Emit(OpCodes.Ldloc, em.RegLocal(5));
+        il.Emit(OpCodes.Stloc, em.RegLocal(4));
+        PopValue(c);
+        il.Emit(OpCodes.Stloc, em.RegLocal(5));
+        return true;
+    }
+}
