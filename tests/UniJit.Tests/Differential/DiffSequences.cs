@@ -25,14 +25,17 @@ public static partial class DiffGroups
         {
             var s = g.State();
             var parts = new List<byte>();
-            ulong extra = 0;
+            ulong extra = 0, undefinedNow = 0;
             int producers = 1 + g.Rng.Next(3);
             for (int p = 0; p < producers; p++)
             {
                 var d = InstructionGen.Draw(g, producerCodes.Value[g.Rng.Next(producerCodes.Value.Length)], state: s, allowMem: false);
                 if (d is not { } x) continue;
+                // A producer that reads a flag an earlier one left undefined (SBB after BSF) would compare noise.
+                if ((ToRflags(x.Instr.RflagsRead) & undefinedNow) != 0) continue;
                 parts.AddRange(x.Code);
                 extra = (extra & ~ToRflags(x.Instr.RflagsModified)) | ShiftUndefined(s, x.Instr);
+                undefinedNow = (undefinedNow & ~ToRflags(x.Instr.RflagsModified)) | ToRflags(x.Instr.RflagsUndefined) | extra;
             }
             var c = InstructionGen.Draw(g, consumerCodes[g.Rng.Next(consumerCodes.Length)], state: s, allowMem: false);
             if (c is not { } cx) continue;
