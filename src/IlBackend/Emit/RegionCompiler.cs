@@ -27,7 +27,7 @@ public sealed unsafe class RegionCompiler : ICompiler
     public CompiledRegion? Compile(GuestProcess process, Block entry)
     {
         var region = RegionBuilder.Build(process.Blocks, entry);
-        var c = new Compilation(region);
+        var c = new Compilation(region, process);
         var code = c.Emit();
         foreach (var b in region.Blocks)
         {
@@ -59,9 +59,15 @@ public sealed unsafe class RegionCompiler : ICompiler
         public int ProducerSize;
         public int IlSize;
 
-        public Compilation(Region region)
+        readonly GuestProcess process;
+        readonly List<ulong> linkTargets = new();
+        readonly Dictionary<ulong, int> linkSlots = new();
+        LocalBuilder linkSlot = null!;
+
+        public Compilation(Region region, GuestProcess process)
         {
             this.region = region;
+            this.process = process;
             method = new DynamicMethod($"region_{region.Entry.Start:x}", typeof(void),
                 [typeof(RegionContext), typeof(Cpu), typeof(CpuState*)], typeof(RegionCompiler).Module, skipVisibility: true);
             il = method.GetILGenerator(4096);
@@ -74,6 +80,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             Fb = il.DeclareLocal(typeof(ulong));
             Fr = il.DeclareLocal(typeof(ulong));
             epilogue = il.DefineLabel();
+            linkSlot = il.DeclareLocal(typeof(int));
             flagsNeeded = FlagAnalysis.Analyze(region);
             foreach (var b in region.Blocks) labels[b.Start] = il.DefineLabel();
         }
@@ -133,9 +140,37 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Ldloc, next);
             il.Emit(OpCodes.Stind_I8);
             AddCount();
+            // Chaining: an exit to a known address continues in the region translated there, if any,
+            // as a tail call (the state is already stored, exactly as the dispatcher would see it).
+            var plain = il.DefineLabel();
+            var popPlain = il.DefineLabel();
+            var haveLink = il.DefineLabel();
+            il.Emit(OpCodes.Ldloc, linkSlot);
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Bge, haveLink);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldloc, next);
+            il.Emit(OpCodes.Call, typeof(RegionContext).GetMethod(nameof(RegionContext.LinkDynamic))!);
+            var call = il.DefineLabel();
+            il.Emit(OpCodes.Br, call);
+            il.MarkLabel(haveLink);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldloc, linkSlot);
+            il.Emit(OpCodes.Call, typeof(RegionContext).GetMethod(nameof(RegionContext.Link))!);
+            il.MarkLabel(call);
+            il.Emit(OpCodes.Dup);
+            il.Emit(OpCodes.Brfalse, popPlain);
+            il.Emit(OpCodes.Ldarg_1);
+            il.Emit(OpCodes.Ldarg_2);
+            il.Emit(OpCodes.Tailcall);
+            il.Emit(OpCodes.Callvirt, typeof(RegionCode).GetMethod("Invoke")!);
+            il.Emit(OpCodes.Ret);
+            il.MarkLabel(popPlain);
+            il.Emit(OpCodes.Pop);
+            il.MarkLabel(plain);
             il.Emit(OpCodes.Ret);
             IlSize = il.ILOffset;
-            var ctx = new RegionContext(fallbackInsns.ToArray());
+            var ctx = new RegionContext(fallbackInsns.ToArray(), linkTargets.ToArray(), process);
             return (RegionCode)method.CreateDelegate(typeof(RegionCode), ctx);
         }
 
@@ -185,6 +220,14 @@ public sealed unsafe class RegionCompiler : ICompiler
         public void Goto(ulong target)
         {
             if (labels.TryGetValue(target, out var l)) { il.Emit(OpCodes.Br, l); return; }
+            if (!linkSlots.TryGetValue(target, out int slot))
+            {
+                slot = linkTargets.Count;
+                linkTargets.Add(target);
+                linkSlots[target] = slot;
+            }
+            il.Emit(OpCodes.Ldc_I4, slot);
+            il.Emit(OpCodes.Stloc, linkSlot);
             em.LdConst(target);
             il.Emit(OpCodes.Stloc, next);
             il.Emit(OpCodes.Leave, epilogue);
@@ -203,6 +246,8 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// <summary>Leaves the region for the guest address on the stack.</summary>
         public void ExitDynamic()
         {
+            il.Emit(OpCodes.Ldc_I4_M1);
+            il.Emit(OpCodes.Stloc, linkSlot);
             il.Emit(OpCodes.Stloc, next);
             il.Emit(OpCodes.Leave, epilogue);
         }

@@ -36,8 +36,18 @@ public sealed unsafe class GuestProcess
     public int HotThreshold = 100;
 
     public long RegionsCompiled, RegionEntries, CompileFailures;
+    /// <summary>Region exits that continued straight into another translated region.</summary>
+    public long ChainHits;
     public long IlBytes;
     public TimeSpan CompileTime, JitTime;
+
+    /// <summary>The translated region at <paramref name="rip"/>, if there is one (for chaining computed exits).</summary>
+    public CompiledRegion? LookupCompiled(ulong rip)
+    {
+        var b = fast[(int)((rip ^ (rip >> 14)) & FastMask)];
+        if (b == null || b.Start != rip) Blocks.TryGet(rip, out b);
+        return b is { Valid: true, Compiled: { } c } ? c : null;
+    }
 
     const int FastMask = (1 << 14) - 1;
     readonly Block?[] fast = new Block?[FastMask + 1];
@@ -117,6 +127,7 @@ public sealed unsafe class GuestProcess
         }
         CompileTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0);
         if (r == null || !block.Valid) return null;
+        r.Entry = block;
         block.Compiled = r;
         RegionsCompiled++;
         IlBytes += r.IlBytes;

@@ -11,6 +11,9 @@ public sealed class CompiledRegion(RegionCode code, int instructions, int ilByte
     public readonly RegionCode Code = code;
     public readonly int Instructions = instructions;
     public readonly int IlBytes = ilBytes;
+    /// <summary>The block the region starts at; the region is dropped with it.</summary>
+    public Block? Entry { get; set; }
+    public bool IsValid => Entry is { Valid: true } e && ReferenceEquals(e.Compiled, this);
     /// <summary>Time RyuJIT took to compile the method to machine code.</summary>
     public TimeSpan JitTime { get; init; }
 }

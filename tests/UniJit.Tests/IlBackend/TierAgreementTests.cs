@@ -167,4 +167,21 @@ public unsafe class TierAgreementTests
         }
         Assert.Equal(expected, cpu.S->Gpr[12]);
     }
+
+    /// <summary>A loop that runs through more code than one region holds: regions exit into each
+    /// other a million times. Chained exits are tail calls, so this must neither overflow the host
+    /// stack nor differ from the interpreter.</summary>
+    [Fact]
+    public void LongChainsOfRegions() => Agree(asm =>
+    {
+        var top = asm.CreateLabel();
+        var done = asm.CreateLabel();
+        asm.mov(ecx, 20_000);
+        asm.Label(ref top);
+        for (int k = 0; k < 1500; k++) asm.add(rax, k & 7);
+        asm.dec(ecx);
+        asm.jz(done);
+        asm.jmp(top);
+        asm.Label(ref done);
+    });
 }
