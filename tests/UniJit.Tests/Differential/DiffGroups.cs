@@ -44,6 +44,8 @@ public static partial class DiffGroups
             ["pushf-popf"] = PushfPopf,
             ["string-ops"] = StringOps,
             ["adc-sbb-chains"] = Chains,
+            ["stack-call-enter"] = Stack,
+            ["mixed-sequences"] = Mixed,
         };
 
     static IEnumerable<Draft> Each(CaseGen g, int perCode, InstructionGen.Fixup? fix, params Mnemonic[] mnemonics)

@@ -20,7 +20,8 @@ public static class DiffRunner
         return BaseSeed ^ (int)h;
     }
 
-    public sealed record Result(int Cases, List<string> Failures, Dictionary<string, int> FailuresByKind);
+    /// <param name="AllFlagsCompared">Cases whose final CF, PF, AF, ZF, SF and OF were all compared.</param>
+    public sealed record Result(int Cases, List<string> Failures, Dictionary<string, int> FailuresByKind, int AllFlagsCompared);
 
     public static Result Run(string group, Tier tier)
     {
@@ -28,16 +29,17 @@ public static class DiffRunner
         var g = new CaseGen(seed);
         var failures = new List<string>();
         var byKind = new Dictionary<string, int>();
-        int index = 0;
+        int index = 0, allFlags = 0;
         foreach (var draft in DiffGroups.All[group](g))
         {
             var c = new DiffCase(group, index++, draft.Code, draft.Input, FlagInfo.DefinedAfter(draft.Code) & ~draft.ExtraUndefined);
+            if ((c.FlagsMask & (FlagInfo.Compared & ~FlagInfo.DF)) == (FlagInfo.Compared & ~FlagInfo.DF)) allFlags++;
             string? problem = Check(c, tier, out string kind);
             if (problem == null) continue;
             byKind[kind] = byKind.GetValueOrDefault(kind) + 1;
             failures.Add($"[{group} #{c.Index}, seed {seed}, tier {tier}] {c.Disassembly}\n{problem}");
         }
-        return new Result(index, failures, byKind);
+        return new Result(index, failures, byKind, allFlags);
     }
 
     static string? Check(DiffCase c, Tier tier, out string kind)

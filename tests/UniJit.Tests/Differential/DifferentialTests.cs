@@ -23,7 +23,7 @@ public class DifferentialTests(ITestOutputHelper output)
     public void MatchesHostCpu(string group, string tier)
     {
         var result = DiffRunner.Run(group, tier == "jit" ? Tier.Jit : Tier.Interp);
-        output.WriteLine($"{group}: {result.Cases} cases, {result.Failures.Count} differ (seed {DiffRunner.SeedFor(group)}; host {DiffGroups.HostFeatures})");
+        output.WriteLine($"{group}: {result.Cases} cases, {result.Failures.Count} differ, {result.AllFlagsCompared} with all six arithmetic flags compared (seed {DiffRunner.SeedFor(group)}; host {DiffGroups.HostFeatures})");
         Assert.True(result.Cases >= 100, $"{group} generated only {result.Cases} cases");
         if (result.Failures.Count == 0) return;
         var summary = string.Join("\n", result.FailuresByKind.OrderByDescending(kv => kv.Value).Select(kv => $"  {kv.Value,5} × {kv.Key}"));

@@ -94,6 +94,8 @@ public static unsafe class NativeCpu
             Write(Code + (ulong)snippet.Length, Assemble(Code + (ulong)snippet.Length, a => a.jmp(Exit)));
             var data = new Span<byte>((void*)GuestCode.DataAddress, (int)GuestCode.DataSize);
             data.Clear();
+            // The guest starts each run on a fresh, zeroed stack: so does the native side.
+            new Span<byte>((void*)StackBase, 0x10000).Clear();
             input.Data.CopyTo(data);
             ulong* st = (ulong*)State;
             for (int i = 0; i < 16; i++) st[i] = input.Gpr[i];
