@@ -24,7 +24,7 @@ public static partial class Launcher
           --version, --help
         """;
 
-    public static int Main(string[] args)
+    public static int Start(string[] args)
     {
         try
         {

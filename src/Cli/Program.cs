@@ -1,1 +1,1 @@
-return UniJit.Cli.Launcher.Main(args);
+return UniJit.Cli.Launcher.Start(args);
