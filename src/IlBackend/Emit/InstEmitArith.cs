@@ -25,7 +25,7 @@ internal static partial class InstEmit
 
     /// <summary>Emits a read-modify-write of operand 0: <paramref name="op"/> gets the value on the
     /// stack and leaves the result on the stack.</summary>
-    static bool Rmw(C c, in Instruction i, Action<int> op)
+    static bool Rmw(C c, in Instruction i, Action<int, LocalBuilder?> op)
     {
         if (!AllGpr(in i)) return false;
         var em = c.Em; var il = c.Il;
@@ -39,7 +39,7 @@ internal static partial class InstEmit
             il.Emit(OpCodes.Stloc, addr);
         }
         var v = em.Temp();
-        op(z);
+        op(z, addr);
         il.Emit(OpCodes.Stloc, v);
         em.WriteOperand(in i, 0, z, v, addr);
         em.Free(v);
@@ -51,21 +51,19 @@ internal static partial class InstEmit
     {
         var m = i.Mnemonic;
         var em = c.Em; var il = c.Il;
-        LocalBuilder? addrHolder = null;
-        _ = addrHolder;
         Instruction ins = i;
-        return Rmw(c, in i, z =>
+        return Rmw(c, in i, (z, addr) =>
         {
             if (m == Mnemonic.Not)
             {
-                ReadOp0(c, ins, z);
+                ReadOp0(c, ins, z, addr);
                 il.Emit(OpCodes.Not);
                 em.Mask(z);
                 return;
             }
             if (!flagsLive)
             {
-                ReadOp0(c, ins, z);
+                ReadOp0(c, ins, z, addr);
                 if (m == Mnemonic.Neg) il.Emit(OpCodes.Neg);
                 else { il.Emit(OpCodes.Ldc_I8, m == Mnemonic.Inc ? 1L : -1L); il.Emit(OpCodes.Add); }
                 em.Mask(z);
@@ -73,15 +71,15 @@ internal static partial class InstEmit
             }
             em.LdState();
             il.Emit(OpCodes.Ldc_I4, z);
-            ReadOp0(c, ins, z);
+            ReadOp0(c, ins, z, addr);
             il.Emit(OpCodes.Call, m == Mnemonic.Inc ? aluInc : m == Mnemonic.Dec ? aluDec : aluNeg);
         });
     }
 
-    /// <summary>Reads operand 0 again inside an Rmw body (the address is recomputed; both reads see the same value).</summary>
-    static void ReadOp0(C c, Instruction i, int z)
+    /// <summary>Reads operand 0 inside an Rmw body, from the address Rmw computed once.</summary>
+    static void ReadOp0(C c, Instruction i, int z, LocalBuilder? addr)
     {
-        if (i.Op0Kind == OpKind.Memory) { c.Em.EffectiveAddress(in i); c.Em.ReadMem(z); }
+        if (addr != null) { c.Il.Emit(OpCodes.Ldloc, addr); c.Em.ReadMem(z); }
         else c.Em.LoadReg(i.Op0Register);
     }
 
@@ -91,7 +89,7 @@ internal static partial class InstEmit
         var m = i.Mnemonic;
         Instruction ins = i;
         bool immCount = i.OpCount == 1 || i.Op1Kind is OpKind.Immediate8;
-        return Rmw(c, in i, z =>
+        return Rmw(c, in i, (z, addr) =>
         {
             int mask = z == 8 ? 63 : 31;
             int count = immCount ? (ins.OpCount == 1 ? 1 : ins.Immediate8) & mask : -1;
@@ -99,7 +97,7 @@ internal static partial class InstEmit
                 || m is Mnemonic.Rol or Mnemonic.Ror && count < z * 8))
             {
                 // Dead flags and a constant count: plain IL.
-                ReadOp0(c, ins, z);
+                ReadOp0(c, ins, z, addr);
                 switch (m)
                 {
                     case Mnemonic.Shl or Mnemonic.Sal:
@@ -127,7 +125,7 @@ internal static partial class InstEmit
             }
             em.LdState();
             il.Emit(OpCodes.Ldc_I4, z);
-            ReadOp0(c, ins, z);
+            ReadOp0(c, ins, z, addr);
             if (ins.OpCount == 1) il.Emit(OpCodes.Ldc_I4_1);
             else if (ins.Op1Kind == OpKind.Register) { em.LoadReg(ins.Op1Register); il.Emit(OpCodes.Conv_I4); }
             else il.Emit(OpCodes.Ldc_I4, (int)ins.Immediate8);
@@ -156,11 +154,11 @@ internal static partial class InstEmit
         var em = c.Em; var il = c.Il;
         Instruction ins = i;
         if (i.Op1Kind == OpKind.Memory) c.MayFault(in i);
-        return Rmw(c, in i, z =>
+        return Rmw(c, in i, (z, addr) =>
         {
             em.LdState();
             il.Emit(OpCodes.Ldc_I4, z);
-            ReadOp0(c, ins, z);
+            ReadOp0(c, ins, z, addr);
             em.ReadOperand(in ins, 1, z);
             il.Emit(OpCodes.Call, ins.Mnemonic == Mnemonic.Adc ? aluAdc : aluSbb);
         });

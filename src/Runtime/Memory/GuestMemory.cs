@@ -39,7 +39,7 @@ public static unsafe class GuestMemory
         if (Base == (byte*)-1)
             throw new InvalidOperationException($"cannot reserve the guest address window (errno {Native.Errno})");
         // One spare entry so that (addr + size - 1) >> 12 stays inside the table.
-        nuint permSize = (nuint)((WindowSize >> PageShift) + PageSize);
+        nuint permSize = unchecked((nuint)((WindowSize >> PageShift) + PageSize));
         Perm = (byte*)Native.mmap(null, permSize, Native.PROT_READ | Native.PROT_WRITE,
             Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
         if (Perm == (byte*)-1)
