@@ -213,6 +213,15 @@ public static unsafe class Alu
         return r;
     }
 
+    /// <summary>Flags of shld/shrd: CF is the last bit shifted out, OF says the sign changed, SF/ZF/PF from the result.</summary>
+    static ulong DoubleShiftResult(CpuState* s, int size, ulong dst, ulong r, bool cf)
+    {
+        ulong f = SzpFlags(size, r) | (cf ? Flags.CF : 0);
+        if (((r ^ dst) & Flags.SignBit(size)) != 0) f |= Flags.OF;
+        Flags.SetEager(s, ShiftMask, f);
+        return r;
+    }
+
     /// <summary>shld dst, src, count.</summary>
     public static ulong Shld(CpuState* s, int size, ulong dst, ulong src, int count)
     {
@@ -234,10 +243,7 @@ public static unsafe class Alu
             r = ((dst << count) | (src >> (w - count))) & m;
             cf = ((dst >> (w - count)) & 1) != 0;
         }
-        ulong f = SzpFlags(size, r) | (cf ? Flags.CF : 0);
-        if (((r ^ dst) & Flags.SignBit(size)) != 0) f |= Flags.OF;
-        Flags.SetEager(s, ShiftMask, f);
-        return r;
+        return DoubleShiftResult(s, size, dst, r, cf);
     }
 
     /// <summary>shrd dst, src, count.</summary>
@@ -260,10 +266,7 @@ public static unsafe class Alu
             r = ((dst >> count) | (src << (w - count))) & m;
             cf = ((dst >> (count - 1)) & 1) != 0;
         }
-        ulong f = SzpFlags(size, r) | (cf ? Flags.CF : 0);
-        if (((r ^ dst) & Flags.SignBit(size)) != 0) f |= Flags.OF;
-        Flags.SetEager(s, ShiftMask, f);
-        return r;
+        return DoubleShiftResult(s, size, dst, r, cf);
     }
 
     /// <summary>Flags after mul/imul: CF = OF = <paramref name="overflow"/>; SF/ZF/PF from the low result (undefined by Intel).</summary>
