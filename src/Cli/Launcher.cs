@@ -110,8 +110,25 @@ public static partial class Launcher
         process.Syscalls = new UniJit.Syscalls.LinuxSyscalls(process);
         if (opt.Tier != Tier.Interp) process.Compiler = new UniJit.IlBackend.Emit.RegionCompiler();
         ProgramLoader.Load(cpu, image, interp, execFn, guestArgs, env, Cpuid.Hwcap);
+        process.Threads[cpu.Tid] = cpu;
+        // Another guest thread may end the process (exit_group, a fatal signal, the last exit).
+        process.EndProcess = o =>
+        {
+            int status = Finish(process, cpu, o);
+            Console.Out.Flush();
+            Console.Error.Flush();
+            Environment.Exit(status);
+        };
         var outcome = process.Run(cpu);
-        if (opt.Stats) PrintStats(process, cpu);
+        // The first thread's exit(2) leaves the process to its other threads, as on Linux.
+        if (!process.ThreadEnded(cpu, outcome)) Thread.Sleep(Timeout.Infinite);
+        return Finish(process, cpu, outcome);
+    }
+
+    /// <summary>Stats, the one-line report of a fatal signal (dying by it), or the exit status.</summary>
+    static int Finish(GuestProcess process, Cpu cpu, GuestOutcome outcome)
+    {
+        if (process.Options.Stats) PrintStats(process, cpu);
         if (outcome.Signal != 0)
         {
             if (outcome.Report != null) Console.Error.WriteLine($"unijit: guest killed by {outcome.Report}");

@@ -2,7 +2,6 @@ using UniJit.Runtime.Dispatch;
 using UniJit.Runtime.Memory;
 using UniJit.Syscalls.Fs;
 using UniJit.Syscalls.Process;
-using UniJit.Syscalls.Signals;
 using UniJit.Syscalls.Strace;
 
 namespace UniJit.Syscalls;
@@ -18,7 +17,8 @@ public sealed class Kernel
     /// <summary>Set while a vfork child runs in the parent's place.</summary>
     public VforkChild? Child;
     public readonly PathResolver Paths;
-    public readonly SignalState Signals = new();
+    /// <summary>The process's signal dispositions and pending signals (the runtime delivers them).</summary>
+    public SignalState Signals => Process.Signals;
     public readonly Limits Limits;
     /// <summary>Non-null under --strace.</summary>
     public readonly StraceWriter? Trace;
@@ -36,6 +36,9 @@ public sealed class Kernel
         long d = diagFd >= 0 ? diagFd : Native.Sys(72 /* fcntl */, 2, 1030 /* F_DUPFD_CLOEXEC */, 3);
         DiagFd = d < 0 ? 2 : (int)d;
         if (Options.Strace) Trace = new StraceWriter(DiagFd);
+        // Signals the host ignores (nohup, a parent's SIG_IGN across execve) start ignored, as on Linux.
+        for (int sig = 1; sig <= 64; sig++)
+            if (HostSignals.HostIgnores(sig)) Signals.Actions[sig].Handler = SignalState.SIG_IGN;
         string comm = System.IO.Path.GetFileName(process.ExePath);
         if (comm.Length > 0) ThreadName = System.Text.Encoding.UTF8.GetBytes(comm).Take(15).ToArray();
     }

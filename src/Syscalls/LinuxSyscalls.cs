@@ -67,7 +67,9 @@ public sealed unsafe class LinuxSyscalls : ISyscallHandler
                     t.Line(StraceWriter.Line(row, in args, 0));
                     t.Line(SignalLine(e.Signal, args.Nr is Nr.tgkill or Nr.tkill ? "SI_TKILL" : "SI_USER"));
                 }
-                t.Line(e.Signal != 0 ? $"+++ killed by {Symbols.SignalName(e.Signal)} +++" : $"+++ exited with {e.Status & 0xFF} +++");
+                // A thread's exit(2) ends the process only if it was the last thread.
+                if (!e.ThreadOnly || Kernel.Process.Threads.Count <= 1)
+                    t.Line(e.Signal != 0 ? $"+++ killed by {Symbols.SignalName(e.Signal)} +++" : $"+++ exited with {e.Status & 0xFF} +++");
             }
             throw;
         }
@@ -77,6 +79,31 @@ public sealed unsafe class LinuxSyscalls : ISyscallHandler
             trace.Line(StraceWriter.Line(row, in args, r));
         else if ((row == null || row.Stub) && Kernel.Options.WarnUnimplemented && warned.Add((int)nr))
             Warn($"unijit: unimplemented syscall {Nr.Name((int)nr) ?? "syscall_" + nr} ({nr})");
+    }
+
+    /// <summary>strace's line for a signal as it reaches a guest handler.</summary>
+    public void OnSignal(Cpu cpu, in SigInfo info, bool fatal)
+    {
+        if (Kernel.Trace is not { } t) return;
+        string name = Symbols.SignalName(info.Signo);
+        string code = info.Code switch
+        {
+            SigInfo.SI_USER => "SI_USER",
+            SigInfo.SI_TKILL => "SI_TKILL",
+            SigInfo.SI_KERNEL => "SI_KERNEL",
+            -1 => "SI_QUEUE",
+            -2 => "SI_TIMER",
+            _ => info.Signo switch
+            {
+                Runtime.Dispatch.Signals.SIGSEGV => info.Code == 1 ? "SEGV_MAPERR" : info.Code == 2 ? "SEGV_ACCERR" : info.Code.ToString(),
+                _ => info.Code.ToString(),
+            },
+        };
+        string rest = info.Code is SigInfo.SI_USER or SigInfo.SI_TKILL
+            ? $", si_pid={info.Pid}, si_uid={info.Uid}"
+            : info.Signo is Runtime.Dispatch.Signals.SIGSEGV or Runtime.Dispatch.Signals.SIGBUS or Runtime.Dispatch.Signals.SIGILL or Runtime.Dispatch.Signals.SIGFPE ? $", si_addr=0x{info.Addr:x}" : "";
+        t.Line($"--- {name} {{si_signo={name}, si_code={code}{rest}}} ---");
+        if (fatal) t.Line($"+++ killed by {name} +++");
     }
 
     static string SignalLine(int sig, string code) =>

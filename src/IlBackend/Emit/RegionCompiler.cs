@@ -145,6 +145,9 @@ public sealed unsafe class RegionCompiler : ICompiler
             var plain = il.DefineLabel();
             var popPlain = il.DefineLabel();
             var haveLink = il.DefineLabel();
+            // A pending signal: back to the dispatcher, which delivers it.
+            LdAttention();
+            il.Emit(OpCodes.Brtrue, plain);
             il.Emit(OpCodes.Ldloc, linkSlot);
             il.Emit(OpCodes.Ldc_I4_0);
             il.Emit(OpCodes.Bge, haveLink);
@@ -197,6 +200,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             for (int k = 0; k < b.Insns.Length; k++)
             {
                 ref readonly var ins = ref b.Insns[k];
+                emittingIp = ins.IP;
                 var before = Producer;
                 if (!InstEmit.TryEmit(this, in ins, need[k], out ended))
                 {
@@ -219,7 +223,12 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// <summary>Continues at guest address <paramref name="target"/>: a branch inside the region, or an exit.</summary>
         public void Goto(ulong target)
         {
-            if (labels.TryGetValue(target, out var l)) { il.Emit(OpCodes.Br, l); return; }
+            if (labels.TryGetValue(target, out var l))
+            {
+                if (target <= emittingIp) BackEdgeCheck(target);
+                il.Emit(OpCodes.Br, l);
+                return;
+            }
             if (!linkSlots.TryGetValue(target, out int slot))
             {
                 slot = linkTargets.Count;
@@ -236,11 +245,40 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// <summary>Branches to <paramref name="target"/> if the int on the stack is non-zero.</summary>
         public void GotoIf(ulong target)
         {
-            if (labels.TryGetValue(target, out var l)) { il.Emit(OpCodes.Brtrue, l); return; }
+            if (labels.TryGetValue(target, out var l) && target > emittingIp) { il.Emit(OpCodes.Brtrue, l); return; }
             var skip = il.DefineLabel();
             il.Emit(OpCodes.Brfalse, skip);
             Goto(target);
             il.MarkLabel(skip);
+        }
+
+        /// <summary>The guest address of the instruction being translated.</summary>
+        ulong emittingIp;
+
+        /// <summary>On a loop's back edge: leaves the region (for <paramref name="target"/>) if a signal
+        /// asks for attention, so a loop that never leaves its region still lets signals in.</summary>
+        unsafe void BackEdgeCheck(ulong target)
+        {
+            var go = il.DefineLabel();
+            LdAttention();
+            il.Emit(OpCodes.Brfalse, go);
+            em.LdConst(target);
+            ExitDynamic();
+            il.MarkLabel(go);
+        }
+
+        /// <summary>Pushes non-zero if a signal asks for attention: the process-wide word (a constant
+        /// address) or-ed with this thread's.</summary>
+        unsafe void LdAttention()
+        {
+            il.Emit(OpCodes.Ldc_I8, (long)(nint)HostSignals.Attention);
+            il.Emit(OpCodes.Conv_I);
+            il.Emit(OpCodes.Volatile);
+            il.Emit(OpCodes.Ldind_I4);
+            em.LdStateAddr(StateLayout.Attention);
+            il.Emit(OpCodes.Volatile);
+            il.Emit(OpCodes.Ldind_I4);
+            il.Emit(OpCodes.Or);
         }
 
         /// <summary>Leaves the region for the guest address on the stack.</summary>
@@ -272,7 +310,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Ldfld, typeof(RegionContext).GetField(nameof(RegionContext.Insns))!);
             il.Emit(OpCodes.Ldc_I4, index);
             il.Emit(OpCodes.Ldelema, typeof(Instruction));
-            il.Emit(OpCodes.Ldc_I8, (long)(nint)HandlerTable.ByCode[(int)ins.Code]);
+            il.Emit(OpCodes.Ldc_I8, (long)(nint)HandlerTable.For(in ins));
             il.Emit(OpCodes.Conv_I);
             il.EmitCalli(OpCodes.Calli, System.Reflection.CallingConventions.Standard, typeof(void),
                 [typeof(Cpu), typeof(Instruction).MakeByRefType()], null);

@@ -7,7 +7,8 @@ namespace UniJit.IlBackend.Emit;
 /// <summary>What a translated region closes over: the decoded instructions that fall back to
 /// interpreter handlers (passed to them by reference, as the interpreter does), and its links:
 /// for each exit with a known target, the translated region there once one exists, so the exit
-/// tail-calls it instead of returning to the dispatcher (block chaining).</summary>
+/// tail-calls it instead of returning to the dispatcher (block chaining). The region's epilogue does
+/// not chain while a signal asks for attention, so the dispatcher can deliver it.</summary>
 public sealed class RegionContext(Instruction[] insns, ulong[] linkTargets, GuestProcess process)
 {
     public readonly Instruction[] Insns = insns;

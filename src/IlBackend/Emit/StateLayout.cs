@@ -10,5 +10,6 @@ public static class StateLayout
     public static readonly int Rip = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Rip));
     public static readonly int FsBase = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.FsBase));
     public static readonly int GsBase = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.GsBase));
+    public static readonly int Attention = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Attention));
     public static readonly int InstructionCount = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.InstructionCount));
 }

@@ -26,6 +26,6 @@ public sealed unsafe class Block
         Insns = insns;
         End = insns.Length > 0 ? insns[^1].NextIP : start;
         Handlers = new delegate*<Cpu, in Instruction, void>[insns.Length];
-        for (int i = 0; i < insns.Length; i++) Handlers[i] = Interpreter.HandlerTable.ByCode[(int)insns[i].Code];
+        for (int i = 0; i < insns.Length; i++) Handlers[i] = Interpreter.HandlerTable.For(in insns[i]);
     }
 }

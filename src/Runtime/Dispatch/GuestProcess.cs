@@ -5,7 +5,7 @@ using UniJit.Runtime.State;
 namespace UniJit.Runtime.Dispatch;
 
 /// <summary>How a guest run ended: an exit status, or death by a signal (with a one-line report).</summary>
-public readonly record struct GuestOutcome(int Status, int Signal, string? Report);
+public readonly record struct GuestOutcome(int Status, int Signal, string? Report, bool ThreadOnly = false);
 
 /// <summary>
 /// The guest process: its block cache, syscall layer and the dispatcher loop.
@@ -22,8 +22,8 @@ public sealed unsafe class GuestProcess
     public ISyscallHandler Syscalls = null!;
     /// <summary>The guest program's path (what /proc/self/exe names).</summary>
     public string ExePath = "";
-    /// <summary>Guest-registered signal handlers (sa_handler per signal, 0 = SIG_DFL, 1 = SIG_IGN).</summary>
-    public readonly ulong[] SignalHandlers = new ulong[65];
+    /// <summary>Signal dispositions and process-directed pending signals.</summary>
+    public readonly SignalState Signals = new();
 
     public long InstructionsInterpreted;
     public long BlocksRun;
@@ -62,8 +62,10 @@ public sealed unsafe class GuestProcess
         if (Compiler == null) threshold = int.MaxValue;
         try
         {
+            int* attention = HostSignals.Attention;
             while (true)
             {
+                if ((*attention | s->Attention) != 0) SignalDelivery.DeliverPending(cpu);
                 ulong rip = s->Rip;
                 // A direct-mapped table in front of the block cache: one load and two compares on a hit.
                 ref Block? slot = ref fast[(int)((rip ^ (rip >> 14)) & FastMask)];
@@ -110,12 +112,58 @@ public sealed unsafe class GuestProcess
             InstructionsInterpreted += executed;
             BlocksRun += blocksRun;
             RegionEntries += regionEntries;
-            return new GuestOutcome(e.Status, e.Signal, e.Signal != 0 ? LastReport : null);
+            return new GuestOutcome(e.Status, e.Signal, e.Signal != 0 ? LastReport : null, e.ThreadOnly);
         }
     }
 
+    /// <summary>Guest threads by tid.</summary>
+    public readonly System.Collections.Concurrent.ConcurrentDictionary<int, Cpu> Threads = new();
+    int liveThreads = 1;
+    /// <summary>Ends the whole process with this outcome (the launcher's exit path). Called when a
+    /// thread other than the first ends the process (exit_group, a fatal signal, the last exit);
+    /// it does not return.</summary>
+    public Action<GuestOutcome>? EndProcess;
+
+    /// <summary>Starts guest thread <paramref name="child"/> on a new host thread (clone with
+    /// CLONE_THREAD). <paramref name="started"/> runs on the new thread, with its tid known, before
+    /// any guest code, and before this call returns.</summary>
+    public void StartThread(Cpu child, Action<Cpu> started)
+    {
+        Interlocked.Increment(ref liveThreads);
+        using var ready = new ManualResetEventSlim();
+        var t = new Thread(() =>
+        {
+            child.Tid = (int)Native.Sys(186 /* gettid */);
+            Threads[child.Tid] = child;
+            started(child);
+            ready.Set();
+            var outcome = Run(child);
+            if (!ThreadEnded(child, outcome)) return;
+            EndProcess?.Invoke(outcome);
+        }, 16 << 20) { IsBackground = true, Name = "guest thread" };
+        t.Start();
+        ready.Wait();
+    }
+
+    /// <summary>Accounts for a guest thread that finished; true if the process ends with it (the last
+    /// thread exited, or the outcome is a group exit or a fatal signal).</summary>
+    public bool ThreadEnded(Cpu cpu, GuestOutcome outcome)
+    {
+        Threads.TryRemove(cpu.Tid, out _);
+        int left = Interlocked.Decrement(ref liveThreads);
+        return !outcome.ThreadOnly || left == 0;
+    }
+
+    readonly object compileGate = new();
+
     CompiledRegion? Compile(Block block)
     {
+        lock (compileGate) return CompileLocked(block);
+    }
+
+    CompiledRegion? CompileLocked(Block block)
+    {
+        if (block.Compiled is { } done) return done;
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         CompiledRegion? r;
         try { r = Compiler!.Compile(this, block); }
@@ -141,18 +189,26 @@ public sealed unsafe class GuestProcess
     public string? LastReport;
 
     void Fault(Cpu cpu, ulong rip, GuestFaultException f) =>
-        Signal(cpu, new GuestSignalException(Signals.SIGSEGV, f.Mapped ? 2 : 1, f.Address));
+        Signal(cpu, new GuestSignalException(Dispatch.Signals.SIGSEGV, f.Mapped ? 2 : 1, f.Address));
 
-    /// <summary>Delivers a synchronous signal. Until signal frames exist, a signal the guest did not
-    /// ignore ends the process as the kernel's default action would.</summary>
+    /// <summary>Delivers a synchronous signal raised by the instruction at RIP (or, for a trap, reported
+    /// after it): the guest's handler runs, or the process dies with a one-line report.</summary>
     void Signal(Cpu cpu, GuestSignalException g)
     {
+        if (g.TrapRip != 0) cpu.S->Rip = g.TrapRip;
         string what = g.Signal switch
         {
-            Signals.SIGSEGV => $"{Signals.Name(g.Signal)} at rip=0x{cpu.S->Rip:x}, fault address 0x{g.Address:x}",
-            _ => $"{Signals.Name(g.Signal)} at rip=0x{cpu.S->Rip:x}",
+            Dispatch.Signals.SIGSEGV or Dispatch.Signals.SIGBUS =>
+                $"{Dispatch.Signals.Name(g.Signal)} at rip=0x{cpu.S->Rip:x}, fault address 0x{g.Address:x}",
+            _ => $"{Dispatch.Signals.Name(g.Signal)} at rip=0x{cpu.S->Rip:x}",
         };
-        LastReport = g.Detail != null ? $"{what}: {g.Detail}" : what;
-        throw new GuestExitException(128 + g.Signal, g.Signal);
+        // si_addr is the fault address for SIGSEGV/SIGBUS, the instruction for SIGILL/SIGFPE, 0 for int3.
+        ulong addr = g.Signal switch
+        {
+            Dispatch.Signals.SIGSEGV or Dispatch.Signals.SIGBUS => g.Address,
+            Dispatch.Signals.SIGILL or Dispatch.Signals.SIGFPE => cpu.S->Rip,
+            _ => 0,
+        };
+        SignalDelivery.Fault(cpu, SigInfo.Fault(g.Signal, g.Code, addr), g.Detail != null ? $"{what}: {g.Detail}" : what);
     }
 }

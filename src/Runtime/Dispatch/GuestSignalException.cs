@@ -2,9 +2,12 @@ namespace UniJit.Runtime.Dispatch;
 
 /// <summary>A synchronous signal raised by an instruction (SIGILL, SIGFPE, SIGTRAP, SIGSEGV, SIGBUS).
 /// The dispatcher delivers it with the faulting instruction as the guest RIP.</summary>
-public sealed class GuestSignalException(int signal, int code, ulong address, string? detail = null)
+public sealed class GuestSignalException(int signal, int code, ulong address, string? detail = null, ulong trapRip = 0)
     : Exception(detail ?? $"signal {signal}")
 {
+    /// <summary>For a trap (int3), the RIP the signal reports: the instruction after it. 0 for a fault,
+    /// which reports the faulting instruction itself (so returning from the handler retries it).</summary>
+    public ulong TrapRip { get; } = trapRip;
     public int Signal { get; } = signal;
     /// <summary>si_code (e.g. ILL_ILLOPN, FPE_INTDIV).</summary>
     public int Code { get; } = code;
@@ -14,8 +17,10 @@ public sealed class GuestSignalException(int signal, int code, ulong address, st
 }
 
 /// <summary>Thrown to unwind a guest thread that has finished (exit, exit_group, or death by signal).</summary>
-public sealed class GuestExitException(int status, int signal = 0) : Exception("guest exit")
+public sealed class GuestExitException(int status, int signal = 0, bool threadOnly = false) : Exception("guest exit")
 {
+    /// <summary>exit(2) of one thread; the process lives on while other threads do.</summary>
+    public bool ThreadOnly { get; } = threadOnly;
     public int Status { get; } = status;
     /// <summary>Non-zero when the process dies by this signal.</summary>
     public int Signal { get; } = signal;

@@ -8,4 +8,8 @@ namespace UniJit.Runtime.Dispatch;
 public interface ISyscallHandler
 {
     void Syscall(Cpu cpu);
+
+    /// <summary>Called as a signal is delivered: to a guest handler, or <paramref name="fatal"/>ly by
+    /// its default action (strace prints it).</summary>
+    void OnSignal(Cpu cpu, in SigInfo info, bool fatal) { }
 }

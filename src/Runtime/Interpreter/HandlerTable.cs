@@ -49,6 +49,18 @@ public static unsafe class HandlerTable
 
     public static bool IsImplemented(Code c) => implemented[(int)c];
 
+    /// <summary>The handler for this instruction: by its code, except locked read-modify-writes
+    /// (<c>lock</c>, or <c>xchg</c> with memory), which get the atomic forms of <see cref="IntAtomic"/>.</summary>
+    public static delegate*<Cpu, in Instruction, void> For(in Instruction i)
+    {
+        if ((i.HasLockPrefix || i.Mnemonic == Mnemonic.Xchg) && (i.Op0Kind == OpKind.Memory || i.Op1Kind == OpKind.Memory))
+        {
+            var h = IntAtomic.For(i.Mnemonic);
+            if (h != null) return h;
+        }
+        return ByCode[(int)i.Code];
+    }
+
     static void Unsupported(Cpu cpu, in Instruction i) =>
         throw new GuestSignalException(Signals.SIGILL, 2 /* ILL_ILLOPN */, i.IP, $"unsupported instruction {Describe(in i)}");
 

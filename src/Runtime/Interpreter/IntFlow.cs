@@ -141,8 +141,8 @@ public static unsafe partial class IntegerHandlers
 
     static void Int3H(Cpu c, in Instruction i)
     {
-        c.S->Rip = i.NextIP; // the trap is reported after the instruction
-        throw new GuestSignalException(Signals.SIGTRAP, 0x80, 0);
+        // The trap is reported after the instruction.
+        throw new GuestSignalException(Signals.SIGTRAP, 0x80, 0, trapRip: i.NextIP);
     }
 
     static void IntH(Cpu c, in Instruction i) => throw new GuestSignalException(Signals.SIGSEGV, 0x80, 0);

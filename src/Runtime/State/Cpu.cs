@@ -13,6 +13,13 @@ public sealed unsafe class Cpu : IDisposable
     public ulong ClearChildTid;
     /// <summary>Blocked signals (rt_sigprocmask).</summary>
     public ulong SignalMask;
+    /// <summary>Signals sent to this thread (tgkill), waiting for delivery (bit sig-1), and their siginfo.</summary>
+    public ulong PendingSignals;
+    public readonly Dispatch.SigInfo[] PendingInfo = new Dispatch.SigInfo[65];
+    /// <summary>The mask rt_sigsuspend replaced: the next signal frame records it, so that the
+    /// handler's rt_sigreturn restores it.</summary>
+    public ulong SavedMask;
+    public bool HasSavedMask;
 
     public Cpu(Dispatch.GuestProcess process)
     {

@@ -25,7 +25,9 @@ public unsafe struct CpuState
     public int FlagSize;
 
     public uint Mxcsr;
-    public uint Pad0;
+    /// <summary>Non-zero when a signal was sent to this thread: it delivers at its next block boundary
+    /// (process-wide signals use <see cref="Dispatch.HostSignals.Attention"/>).</summary>
+    public int Attention;
     /// <summary>XMM0..XMM15, 16 bytes each.</summary>
     public fixed byte Xmm[16 * 16];
 

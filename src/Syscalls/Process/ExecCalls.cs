@@ -26,9 +26,48 @@ public static unsafe partial class ExecCalls
     public static long Clone(Kernel k, in SysArgs a)
     {
         ulong flags = a.A0;
-        // posix_spawn: CLONE_VM | CLONE_VFORK | SIGCHLD with a stack for the child; anything else needs threads or fork.
+        if ((flags & CLONE_THREAD) != 0) return CloneThread(k, in a);
+        // posix_spawn: CLONE_VM | CLONE_VFORK | SIGCHLD with a stack for the child; anything else needs fork.
         if ((flags & ~0xFFUL) != (CLONE_VM | CLONE_VFORK)) return -Errno.ENOSYS;
         return StartChild(k, a.Cpu, a.A1);
+    }
+
+    const ulong CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800, CLONE_THREAD = 0x10000,
+        CLONE_SYSVSEM = 0x40000, CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000,
+        CLONE_CHILD_CLEARTID = 0x200000, CLONE_DETACHED = 0x400000, CLONE_CHILD_SETTID = 0x01000000;
+
+    /// <summary>
+    /// clone(CLONE_VM | CLONE_THREAD | ...), as pthread_create calls it: a new guest thread on a new
+    /// host thread, sharing memory, files and signal handlers, starting after the syscall with RAX = 0,
+    /// the given stack and (CLONE_SETTLS) its own FS base. Its tid is the host thread's. The parent's
+    /// and child's tid words are written before either continues, as the kernel does.
+    /// </summary>
+    static long CloneThread(Kernel k, in SysArgs a)
+    {
+        ulong flags = a.A0;
+        const ulong need = CLONE_VM | CLONE_SIGHAND | CLONE_THREAD;
+        if ((flags & need) != need) return -Errno.EINVAL;
+        const ulong known = need | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID
+            | CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_CHILD_SETTID;
+        if ((flags & ~known) != 0 || (flags & (CLONE_FS | CLONE_FILES)) != (CLONE_FS | CLONE_FILES)) return -Errno.ENOSYS;
+        var parent = a.Cpu;
+        ulong stack = a.A1, ptid = a.A2, ctid = a.A3, tls = a.A4;
+        if ((flags & CLONE_PARENT_SETTID) != 0) Guest.Out(ptid, 4);
+        if ((flags & CLONE_CHILD_SETTID) != 0) Guest.Out(ctid, 4);
+        var child = new Runtime.State.Cpu(k.Process);
+        *child.S = *parent.S;
+        child.S->InstructionCount = 0;
+        child.S->Gpr[0] = 0;
+        if (stack != 0) child.S->Gpr[4] = stack;
+        if ((flags & CLONE_SETTLS) != 0) child.S->FsBase = tls;
+        child.SignalMask = parent.SignalMask;
+        if ((flags & CLONE_CHILD_CLEARTID) != 0) child.ClearChildTid = ctid;
+        k.Process.StartThread(child, c =>
+        {
+            if ((flags & CLONE_PARENT_SETTID) != 0) GuestMemory.Write32(ptid, (uint)c.Tid);
+            if ((flags & CLONE_CHILD_SETTID) != 0) GuestMemory.Write32(ctid, (uint)c.Tid);
+        });
+        return child.Tid;
     }
 
     static long StartChild(Kernel k, Runtime.State.Cpu cpu, ulong stack)
@@ -38,7 +77,7 @@ public static unsafe partial class ExecCalls
         {
             Parent = *cpu.S,
             ParentMask = cpu.SignalMask,
-            ParentActions = (Signals.KernelSigaction[])k.Signals.Actions.Clone(),
+            ParentActions = (KernelSigaction[])k.Signals.Actions.Clone(),
             ParentFds = k.Fds,
         };
         k.Fds = k.Fds.CloneForChild();

@@ -7,21 +7,26 @@ namespace UniJit.Syscalls.Process;
 /// <summary>Process and thread identity, exit, TLS (arch_prctl), resource limits, personality, prctl.</summary>
 public static unsafe class ProcessCalls
 {
+    /// <summary>exit(2) ends the calling thread (the process ends with its last thread), unless it is a vfork child.</summary>
     public static long Exit(Kernel k, in SysArgs a)
     {
-        // The only guest thread: its exit ends the process (threads come with clone), unless it is a vfork child.
         if (ExecCalls.ChildExit(k, a.Cpu, a.I(0))) return (long)a.Cpu.S->Gpr[0];
         ClearChildTid(a.Cpu);
-        throw new GuestExitException(a.I(0) & 0xFF);
+        throw new GuestExitException(a.I(0) & 0xFF, threadOnly: true);
     }
 
     public static long ExitGroup(Kernel k, in SysArgs a) =>
         ExecCalls.ChildExit(k, a.Cpu, a.I(0)) ? (long)a.Cpu.S->Gpr[0] : throw new GuestExitException(a.I(0) & 0xFF);
 
+    /// <summary>CLONE_CHILD_CLEARTID / set_tid_address: at thread exit the kernel zeroes the word and
+    /// wakes one futex waiter on it (pthread_join waits there). Guest memory is host memory, so the
+    /// host futex does the waking.</summary>
     static void ClearChildTid(Runtime.State.Cpu cpu)
     {
         ulong p = cpu.ClearChildTid;
-        if (p != 0 && GuestMemory.Check(p, 4, GuestMemory.PermWrite)) GuestMemory.Write32(p, 0);
+        if (p == 0 || !GuestMemory.Check(p, 4, GuestMemory.PermWrite)) return;
+        Volatile.Write(ref *(int*)GuestMemory.Host(p), 0);
+        Native.Sys(202 /* futex */, (long)GuestMemory.Host(p), 1 /* FUTEX_WAKE */, 1);
     }
 
     public static long GetTid(Kernel k, in SysArgs a) => a.Cpu.Tid;

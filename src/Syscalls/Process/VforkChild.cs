@@ -1,6 +1,6 @@
 using UniJit.Runtime.State;
 using UniJit.Syscalls.Fs;
-using UniJit.Syscalls.Signals;
+using UniJit.Runtime.Dispatch;
 
 namespace UniJit.Syscalls.Process;
 
@@ -25,7 +25,7 @@ public sealed unsafe class VforkChild
         k.Fds.CloseAll();
         k.Fds = ParentFds;
         Array.Copy(ParentActions, k.Signals.Actions, ParentActions.Length);
-        for (int i = 0; i < ParentActions.Length; i++) k.Process.SignalHandlers[i] = ParentActions[i].Handler;
+        for (int i = 1; i < ParentActions.Length; i++) HostSignals.Mirror(i, in ParentActions[i]);
         cpu.SignalMask = ParentMask;
         *cpu.S = Parent;
         cpu.S->Gpr[0] = (ulong)pid;

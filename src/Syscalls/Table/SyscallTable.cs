@@ -222,6 +222,13 @@ public static class SyscallTable
         R(Nr.kill, SignalCalls.Kill, Int, Signal),
         R(Nr.tgkill, SignalCalls.Tgkill, Int, Int, Signal),
         R(Nr.tkill, SignalCalls.Tkill, Int, Signal),
+        R(Nr.rt_sigreturn, SignalCalls.RtSigreturn),
+        R(Nr.rt_sigsuspend, SignalCalls.RtSigsuspend, SigSet, ULong),
+        R(Nr.rt_sigtimedwait, SignalCalls.RtSigtimedwait, SigSet, Ptr, InTime, ULong),
+        R(Nr.pause, SignalCalls.Pause),
+        R(Nr.alarm, null, Int),
+        R(Nr.setitimer, null, Int, InS(32), OutS(32)),
+        R(Nr.getitimer, null, Int, OutS(32)),
 
         // Time
         R(Nr.clock_gettime, null, ClockId, OutTime),
@@ -253,11 +260,10 @@ public static class SyscallTable
         R(Nr.clone, ExecCalls.Clone, Hex, Addr, Addr, Addr, Hex),
         R(Nr.execve, ExecCalls.Execve, Path, Ptr, Ptr),
 
-        // Not yet: fork, threads, signal return. Named rows so that strace shows the arguments.
+        // Not yet: fork, threads. Named rows so that strace shows the arguments.
         Stub(Nr.fork),
         Stub(Nr.clone3, Ptr, ULong),
         Stub(Nr.execveat, DirFd, Path, Ptr, Ptr, AtFlags),
-        Stub(Nr.rt_sigreturn),
     ];
 
     /// <summary>The rows indexed by call number (null: no row, ENOSYS).</summary>
