@@ -172,11 +172,11 @@ public static unsafe class SignalDelivery
         var st = cpu.Process.Signals;
         if ((act.Flags & SignalState.SA_RESTORER) == 0) return false;
         ulong rsp = s->Gpr[4];
-        bool altEnabled = (st.AltStackFlags & SignalState.SS_DISABLE) == 0 && st.AltStackSize != 0;
-        bool onAlt = altEnabled && rsp - st.AltStackSp - 1 < st.AltStackSize;
+        bool altEnabled = (cpu.AltStackFlags & SignalState.SS_DISABLE) == 0 && cpu.AltStackSize != 0;
+        bool onAlt = altEnabled && rsp - cpu.AltStackSp - 1 < cpu.AltStackSize;
         int ssFlags = !altEnabled ? SignalState.SS_DISABLE : onAlt ? SignalState.SS_ONSTACK : 0;
         ulong sp;
-        if ((act.Flags & SignalState.SA_ONSTACK) != 0 && altEnabled && !onAlt) sp = st.AltStackSp + st.AltStackSize;
+        if ((act.Flags & SignalState.SA_ONSTACK) != 0 && altEnabled && !onAlt) sp = cpu.AltStackSp + cpu.AltStackSize;
         else sp = rsp - 128;
         sp = (sp - FpSize) & ~63UL;
         ulong fp = sp;
@@ -189,9 +189,9 @@ public static unsafe class SignalDelivery
         *(ulong*)f = act.Restorer;
         byte* uc = f + 8;
         *(ulong*)uc = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
-        *(ulong*)(uc + UcStack) = st.AltStackSp;
-        *(int*)(uc + UcStack + 8) = ssFlags | (st.AltStackFlags & SignalState.SS_AUTODISARM);
-        *(ulong*)(uc + UcStack + 16) = st.AltStackSize;
+        *(ulong*)(uc + UcStack) = cpu.AltStackSp;
+        *(int*)(uc + UcStack + 8) = ssFlags | (cpu.AltStackFlags & SignalState.SS_AUTODISARM);
+        *(ulong*)(uc + UcStack + 16) = cpu.AltStackSize;
         byte* sc = uc + UcMcontext;
         for (int i = 0; i < 16; i++) ((ulong*)sc)[i] = s->Gpr[GregOrder[i]];
         *(ulong*)(sc + 128) = s->Rip;
@@ -208,9 +208,9 @@ public static unsafe class SignalDelivery
         *(ulong*)(uc + UcSigmask) = saved;
         *(SigInfo*)(f + InfoOffset) = info;
         SseFxsave.Save(s, GuestMemory.Host(fp), rex64: true);
-        if ((st.AltStackFlags & SignalState.SS_AUTODISARM) != 0 && (act.Flags & SignalState.SA_ONSTACK) != 0 && !onAlt)
+        if ((cpu.AltStackFlags & SignalState.SS_AUTODISARM) != 0 && (act.Flags & SignalState.SA_ONSTACK) != 0 && !onAlt)
         {
-            st.AltStackSp = 0; st.AltStackSize = 0; st.AltStackFlags = SignalState.SS_DISABLE;
+            cpu.AltStackSp = 0; cpu.AltStackSize = 0; cpu.AltStackFlags = SignalState.SS_DISABLE;
         }
 
         s->Gpr[7] = (ulong)sig;
@@ -261,19 +261,19 @@ public static unsafe class SignalDelivery
             catch (GuestSignalException) { Die(cpu.Process, Signals.SIGSEGV, "SIGSEGV: rt_sigreturn with a bad MXCSR"); }
         }
         else ResetFpu(s);
-        RestoreAltStack(cpu.Process.Signals, u + UcStack, s->Gpr[4]);
+        RestoreAltStack(cpu, u + UcStack, s->Gpr[4]);
         Recheck(cpu);
         return s->Gpr[0];
     }
 
     /// <summary>sigaltstack from the frame's uc_stack, as restore_altstack does (errors are ignored).</summary>
-    static void RestoreAltStack(SignalState st, byte* ss, ulong rsp)
+    static void RestoreAltStack(Cpu cpu, byte* ss, ulong rsp)
     {
         ulong sp = *(ulong*)ss, size = *(ulong*)(ss + 16);
         int flags = *(int*)(ss + 8);
-        bool onAlt = (st.AltStackFlags & SignalState.SS_DISABLE) == 0 && rsp - st.AltStackSp - 1 < st.AltStackSize;
+        bool onAlt = (cpu.AltStackFlags & SignalState.SS_DISABLE) == 0 && rsp - cpu.AltStackSp - 1 < cpu.AltStackSize;
         if (onAlt) return; // EPERM: the stack in use cannot change
-        if ((flags & SignalState.SS_DISABLE) != 0) { st.AltStackSp = 0; st.AltStackSize = 0; st.AltStackFlags = SignalState.SS_DISABLE; }
-        else if (size >= 2048) { st.AltStackSp = sp; st.AltStackSize = size; st.AltStackFlags = flags & SignalState.SS_AUTODISARM; }
+        if ((flags & SignalState.SS_DISABLE) != 0) { cpu.AltStackSp = 0; cpu.AltStackSize = 0; cpu.AltStackFlags = SignalState.SS_DISABLE; }
+        else if (size >= 2048) { cpu.AltStackSp = sp; cpu.AltStackSize = size; cpu.AltStackFlags = flags & SignalState.SS_AUTODISARM; }
     }
 }

@@ -35,8 +35,8 @@ public struct SigInfo
 }
 
 /// <summary>
-/// A guest process's signal dispositions (rt_sigaction), its process-directed pending signals and the
-/// alternate signal stack. Thread-directed pending signals and the mask live in <see cref="State.Cpu"/>.
+/// A guest process's signal dispositions (rt_sigaction) and its process-directed pending signals.
+/// Thread-directed pending signals, the mask and the alternate signal stack live in <see cref="State.Cpu"/>.
 /// See <see cref="SignalDelivery"/> for how and when pending signals reach guest handlers.
 /// </summary>
 public sealed class SignalState
@@ -54,8 +54,6 @@ public sealed class SignalState
     public ulong Pending;
     /// <summary>The siginfo of each process-directed pending signal.</summary>
     public readonly SigInfo[] PendingInfo = new SigInfo[65];
-    public ulong AltStackSp, AltStackSize;
-    public int AltStackFlags = SS_DISABLE;
 
     public static ulong Bit(int sig) => 1UL << (sig - 1);
 

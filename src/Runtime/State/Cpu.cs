@@ -20,6 +20,9 @@ public sealed unsafe class Cpu : IDisposable
     /// handler's rt_sigreturn restores it.</summary>
     public ulong SavedMask;
     public bool HasSavedMask;
+    /// <summary>sigaltstack(2): the alternate signal stack (per thread; a new thread starts without one).</summary>
+    public ulong AltStackSp, AltStackSize;
+    public int AltStackFlags = Dispatch.SignalState.SS_DISABLE;
 
     public Cpu(Dispatch.GuestProcess process)
     {

@@ -172,7 +172,7 @@ public static class SignalCalls
 
     public static long Sigaltstack(Kernel k, in SysArgs a)
     {
-        var st = k.Signals;
+        var st = a.Cpu;
         ulong rsp = a.Cpu.Rsp;
         bool onStack = st.AltStackSize != 0 && rsp - st.AltStackSp - 1 < st.AltStackSize;
         if (a.A1 != 0)
