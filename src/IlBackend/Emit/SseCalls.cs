@@ -1,0 +1,343 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Iced.Intel;
+using UniJit.Runtime.Interpreter;
+using UniJit.Runtime.Semantics;
+using UniJit.Runtime.State;
+using V = System.Runtime.Intrinsics.Vector128<byte>;
+
+namespace UniJit.IlBackend.Emit;
+
+/// <summary>
+/// SSE floating point as translated code calls it: the exact path (a row's semantic method run under
+/// the guest MXCSR, exactly as the interpreter's handlers do, see <see cref="SseHandlers.Row"/>), and
+/// fast paths for the common scalar instructions.
+///
+/// Why the fast paths are exact. Outside an <see cref="SseMxcsr"/> scope the host MXCSR has .NET's
+/// control bits 0x1F80 (round to nearest, no DAZ/FTZ, all masked); its flags are nobody's business
+/// (every scope clears them on entry and restores the host value on exit). So plain .NET
+/// <c>double</c>/<c>float</c> arithmetic computes the very result the guest's instruction computes
+/// whenever the guest's control bits are also 0x1F80 — and then the only thing left is MXCSR's sticky
+/// flags. A fast path is taken only when it can prove which flags the instruction raises, and that
+/// raising them changes nothing:
+/// <list type="bullet">
+/// <item>PE: the fast paths of add/sub/mul/div/sqrt and cvtsd2ss run only when the guest's PE is
+/// already set and masked (<see cref="InexactIsFree"/>), the normal state of any program after its
+/// first inexact operation. Before that, they take the exact path, which sets PE.</item>
+/// <item>IE, ZE, DE: excluded by the operands: no NaN, no infinity, no denormal (DE is raised by a
+/// denormal source even when the result is normal), no zero divisor.</item>
+/// <item>OE, UE: excluded by the result: a finite result under round-to-nearest means no overflow;
+/// a result above the smallest normal means the exact value was not tiny (rounding is monotonic and
+/// the smallest normal is representable; x86 detects tininess after rounding, and a rounded result
+/// equal to the smallest normal is left to the exact path). A zero result is accepted only where it
+/// is exact: a sum of non-denormal doubles is a multiple of the smallest denormal, so it rounds to
+/// zero only if it is zero; a product or quotient is zero exactly when its (first) operand is.</item>
+/// </list>
+/// Comparisons, min/max, exact conversions (cvtsi2sd from 32 bits, cvtss2sd, integers that fit the
+/// significand) and truncations of in-range values raise nothing with non-NaN, non-denormal inputs,
+/// whatever MXCSR says, so they need no MXCSR test (truncation's PE aside, handled as above).
+/// Everything else goes to the exact path. The SSE oracle tests run every case in both tiers
+/// (tests/UniJit.Tests/Semantics/Sse/SseDiff.cs) with random rounding modes, DAZ/FTZ and flags.
+/// </summary>
+public static unsafe class SseCalls
+{
+    // ---- exact path: the row's semantic method under the guest MXCSR ----------------------------
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Binary(CpuState* s, int code, V* d, V b)
+    {
+        var f = (delegate*<V, V, V>)SseHandlers.Op((Code)code);
+        V a = *d;
+        if (SseHandlers.Cold((Code)code, 0)) f(a, b);
+        uint host = SseMxcsr.Enter(s);
+        V r = f(a, b);
+        SseMxcsr.Leave(s, host);
+        *d = r;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void BinaryImm(CpuState* s, int code, V* d, V b, int imm)
+    {
+        var f = (delegate*<V, V, byte, V>)SseHandlers.Op((Code)code);
+        V a = *d;
+        byte k = (byte)imm;
+        if (SseHandlers.Cold((Code)code, k)) f(a, b, k);
+        uint host = SseMxcsr.Enter(s);
+        V r = f(a, b, k);
+        SseMxcsr.Leave(s, host);
+        *d = r;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ToXmm(CpuState* s, int code, V* d, ulong x)
+    {
+        var f = (delegate*<V, ulong, V>)SseHandlers.Op((Code)code);
+        V a = *d;
+        if (SseHandlers.Cold((Code)code, 0)) f(a, x);
+        uint host = SseMxcsr.Enter(s);
+        V r = f(a, x);
+        SseMxcsr.Leave(s, host);
+        *d = r;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static ulong ToGpr(CpuState* s, int code, V b)
+    {
+        var f = (delegate*<V, ulong>)SseHandlers.Op((Code)code);
+        if (SseHandlers.Cold((Code)code, 0)) f(b);
+        uint host = SseMxcsr.Enter(s);
+        ulong r = f(b);
+        SseMxcsr.Leave(s, host);
+        return r;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Compare(CpuState* s, int code, V a, V b)
+    {
+        var f = (delegate*<V, V, ulong>)SseHandlers.Op((Code)code);
+        if (SseHandlers.Cold((Code)code, 0)) f(a, b);
+        uint host = SseMxcsr.Enter(s);
+        ulong flags = f(a, b);
+        SseMxcsr.Leave(s, host);
+        Flags.SetArith(s, flags);
+    }
+
+    // ---- operand classes -------------------------------------------------------------------------
+
+    const ulong Abs64 = 0x7FFF_FFFF_FFFF_FFFF, MinNormal64 = 0x0010_0000_0000_0000, Inf64 = 0x7FF0_0000_0000_0000;
+    const uint Abs32 = 0x7FFF_FFFF, MinNormal32 = 0x0080_0000, Inf32 = 0x7F80_0000;
+
+    /// <summary>Guest MXCSR = 0x1F80 (the host's control bits) with PE already set: .NET arithmetic
+    /// rounds as the guest's would, and raising PE again changes nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool InexactIsFree(CpuState* s) => (s->Mxcsr & 0xFFE0) == 0x1FA0;
+
+    /// <summary>PE set and masked: whatever the rounding, raising PE changes nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool PeIsFree(CpuState* s) => (s->Mxcsr & 0x1020) == 0x1020;
+
+    /// <summary>Smallest normal &lt; |r| ≤ largest finite: not NaN, no overflow, not tiny.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool Big(double r) => (BitConverter.DoubleToUInt64Bits(r) & Abs64) - (MinNormal64 + 1) < Inf64 - (MinNormal64 + 1);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool Big(float r) => (BitConverter.SingleToUInt32Bits(r) & Abs32) - (MinNormal32 + 1) < Inf32 - (MinNormal32 + 1);
+
+    /// <summary>Not a denormal (zero, normal, infinity or NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool NotDenormal(double x) => (BitConverter.DoubleToUInt64Bits(x) & Abs64) - 1 >= MinNormal64 - 1;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool NotDenormal(float x) => (BitConverter.SingleToUInt32Bits(x) & Abs32) - 1 >= MinNormal32 - 1;
+
+    /// <summary>Zero, normal or infinity: neither NaN nor denormal.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool Plain(double x)
+    {
+        ulong m = BitConverter.DoubleToUInt64Bits(x) & Abs64;
+        return m == 0 || m - MinNormal64 <= Inf64 - MinNormal64;
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static bool Plain(float x)
+    {
+        uint m = BitConverter.SingleToUInt32Bits(x) & Abs32;
+        return m == 0 || m - MinNormal32 <= Inf32 - MinNormal32;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void Slow(CpuState* s, Code code, void* d, double y) => Binary(s, (int)code, (V*)d, Vector128.CreateScalar(y).AsByte());
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void Slow(CpuState* s, Code code, void* d, float y) => Binary(s, (int)code, (V*)d, Vector128.CreateScalar(y).AsByte());
+
+    // ---- scalar double: xmm.lo = xmm.lo op y ------------------------------------------------------
+
+    public static void Addsd(CpuState* s, double* d, double y)
+    {
+        double x = *d, r = x + y;
+        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0)) *d = r;
+        else Slow(s, Code.Addsd_xmm_xmmm64, d, y);
+    }
+
+    public static void Subsd(CpuState* s, double* d, double y)
+    {
+        double x = *d, r = x - y;
+        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0)) *d = r;
+        else Slow(s, Code.Subsd_xmm_xmmm64, d, y);
+    }
+
+    public static void Mulsd(CpuState* s, double* d, double y)
+    {
+        double x = *d, r = x * y;
+        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0 && (x == 0 || y == 0))) *d = r;
+        else Slow(s, Code.Mulsd_xmm_xmmm64, d, y);
+    }
+
+    public static void Divsd(CpuState* s, double* d, double y)
+    {
+        double x = *d, r = x / y;
+        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0 && x == 0)) *d = r;
+        else Slow(s, Code.Divsd_xmm_xmmm64, d, y);
+    }
+
+    public static void Sqrtsd(CpuState* s, double* d, double y)
+    {
+        double r = Math.Sqrt(y);
+        if (InexactIsFree(s) && NotDenormal(y) && (Big(r) || r == 0)) *d = r;
+        else Slow(s, Code.Sqrtsd_xmm_xmmm64, d, y);
+    }
+
+    /// <summary>minsd: the source unless the destination is less (NaNs and equal zeros give the source).</summary>
+    public static void Minsd(CpuState* s, double* d, double y)
+    {
+        double x = *d;
+        if (Plain(x) && Plain(y)) *d = x < y ? x : y;
+        else Slow(s, Code.Minsd_xmm_xmmm64, d, y);
+    }
+
+    public static void Maxsd(CpuState* s, double* d, double y)
+    {
+        double x = *d;
+        if (Plain(x) && Plain(y)) *d = x > y ? x : y;
+        else Slow(s, Code.Maxsd_xmm_xmmm64, d, y);
+    }
+
+    // ---- scalar single ------------------------------------------------------------------------------
+
+    public static void Addss(CpuState* s, float* d, float y)
+    {
+        float x = *d, r = x + y;
+        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0)) *d = r;
+        else Slow(s, Code.Addss_xmm_xmmm32, d, y);
+    }
+
+    public static void Subss(CpuState* s, float* d, float y)
+    {
+        float x = *d, r = x - y;
+        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0)) *d = r;
+        else Slow(s, Code.Subss_xmm_xmmm32, d, y);
+    }
+
+    public static void Mulss(CpuState* s, float* d, float y)
+    {
+        float x = *d, r = x * y;
+        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0 && (x == 0 || y == 0))) *d = r;
+        else Slow(s, Code.Mulss_xmm_xmmm32, d, y);
+    }
+
+    public static void Divss(CpuState* s, float* d, float y)
+    {
+        float x = *d, r = x / y;
+        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0 && x == 0)) *d = r;
+        else Slow(s, Code.Divss_xmm_xmmm32, d, y);
+    }
+
+    public static void Sqrtss(CpuState* s, float* d, float y)
+    {
+        float r = MathF.Sqrt(y);
+        if (InexactIsFree(s) && NotDenormal(y) && (Big(r) || r == 0)) *d = r;
+        else Slow(s, Code.Sqrtss_xmm_xmmm32, d, y);
+    }
+
+    public static void Minss(CpuState* s, float* d, float y)
+    {
+        float x = *d;
+        if (Plain(x) && Plain(y)) *d = x < y ? x : y;
+        else Slow(s, Code.Minss_xmm_xmmm32, d, y);
+    }
+
+    public static void Maxss(CpuState* s, float* d, float y)
+    {
+        float x = *d;
+        if (Plain(x) && Plain(y)) *d = x > y ? x : y;
+        else Slow(s, Code.Maxss_xmm_xmmm32, d, y);
+    }
+
+    // ---- compares: ZF, PF, CF (unordered 111, less 001, equal 100, greater 000); OF, SF, AF 0 ----
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static ulong Order(double x, double y) => x < y ? 1UL : x == y ? 0x40UL : 0UL;
+
+    public static void Ucomisd(CpuState* s, double x, double y)
+    {
+        if (Plain(x) && Plain(y)) Flags.SetArith(s, Order(x, y));
+        else Compare(s, (int)Code.Ucomisd_xmm_xmmm64, Vector128.CreateScalar(x).AsByte(), Vector128.CreateScalar(y).AsByte());
+    }
+
+    public static void Comisd(CpuState* s, double x, double y)
+    {
+        if (Plain(x) && Plain(y)) Flags.SetArith(s, Order(x, y));
+        else Compare(s, (int)Code.Comisd_xmm_xmmm64, Vector128.CreateScalar(x).AsByte(), Vector128.CreateScalar(y).AsByte());
+    }
+
+    public static void Ucomiss(CpuState* s, float x, float y)
+    {
+        if (Plain(x) && Plain(y)) Flags.SetArith(s, Order(x, y));
+        else Compare(s, (int)Code.Ucomiss_xmm_xmmm32, Vector128.CreateScalar(x).AsByte(), Vector128.CreateScalar(y).AsByte());
+    }
+
+    public static void Comiss(CpuState* s, float x, float y)
+    {
+        if (Plain(x) && Plain(y)) Flags.SetArith(s, Order(x, y));
+        else Compare(s, (int)Code.Comiss_xmm_xmmm32, Vector128.CreateScalar(x).AsByte(), Vector128.CreateScalar(y).AsByte());
+    }
+
+    // ---- conversions ----------------------------------------------------------------------------------
+
+    /// <summary>cvtsi2sd from 32 bits: every int32 is a double, nothing is ever raised.</summary>
+    public static void Cvtsi2sd32(CpuState* s, double* d, ulong x) => *d = (int)x;
+
+    public static void Cvtsi2sd64(CpuState* s, double* d, ulong x)
+    {
+        if ((x + (1UL << 53)) <= 1UL << 54) *d = (long)x;   // |x| ≤ 2^53: exact
+        else ToXmm(s, (int)Code.Cvtsi2sd_xmm_rm64, (V*)d, x);
+    }
+
+    public static void Cvtsi2ss32(CpuState* s, float* d, ulong x)
+    {
+        if (((ulong)(long)(int)x + (1UL << 24)) <= 1UL << 25) *d = (int)x;   // |x| ≤ 2^24: exact
+        else ToXmm(s, (int)Code.Cvtsi2ss_xmm_rm32, (V*)d, x);
+    }
+
+    public static void Cvtsi2ss64(CpuState* s, float* d, ulong x)
+    {
+        if ((x + (1UL << 24)) <= 1UL << 25) *d = (long)x;
+        else ToXmm(s, (int)Code.Cvtsi2ss_xmm_rm64, (V*)d, x);
+    }
+
+    /// <summary>Truncations of in-range values: IE impossible, PE only if inexact (then it must be free).</summary>
+    public static ulong Cvttsd2si32(CpuState* s, double x)
+    {
+        if (x > -2147483649.0 && x < 2147483648.0 && (PeIsFree(s) || x == Math.Truncate(x))) return (uint)(int)x;
+        return ToGpr(s, (int)Code.Cvttsd2si_r32_xmmm64, Vector128.CreateScalar(x).AsByte());
+    }
+
+    public static ulong Cvttsd2si64(CpuState* s, double x)
+    {
+        if (x >= -9223372036854775808.0 && x < 9223372036854775808.0 && (PeIsFree(s) || x == Math.Truncate(x))) return (ulong)(long)x;
+        return ToGpr(s, (int)Code.Cvttsd2si_r64_xmmm64, Vector128.CreateScalar(x).AsByte());
+    }
+
+    public static ulong Cvttss2si32(CpuState* s, float x)
+    {
+        if (x >= -2147483648.0f && x < 2147483648.0f && (PeIsFree(s) || x == MathF.Truncate(x))) return (uint)(int)x;
+        return ToGpr(s, (int)Code.Cvttss2si_r32_xmmm32, Vector128.CreateScalar(x).AsByte());
+    }
+
+    public static ulong Cvttss2si64(CpuState* s, float x)
+    {
+        if (x >= -9223372036854775808.0f && x < 9223372036854775808.0f && (PeIsFree(s) || x == MathF.Truncate(x))) return (ulong)(long)x;
+        return ToGpr(s, (int)Code.Cvttss2si_r64_xmmm32, Vector128.CreateScalar(x).AsByte());
+    }
+
+    /// <summary>cvtss2sd: exact for every non-NaN, non-denormal float.</summary>
+    public static void Cvtss2sd(CpuState* s, double* d, float y)
+    {
+        if (Plain(y)) *d = y;
+        else Slow(s, Code.Cvtss2sd_xmm_xmmm32, d, y);
+    }
+
+    public static void Cvtsd2ss(CpuState* s, float* d, double y)
+    {
+        float r = (float)y;
+        if (InexactIsFree(s) && (Big(r) || y == 0)) *d = r;
+        else Slow(s, Code.Cvtsd2ss_xmm_xmmm64, d, y);
+    }
+}
