@@ -33,6 +33,29 @@ internal static partial class InstEmit
 
     static unsafe nint CopyOp() => (nint)(delegate*<V, V, V>)&SimdShuffle.Copy;
 
+    /// <summary>The semantic methods behind the rows' function pointers, so that translated code can
+    /// <c>call</c> them (which RyuJIT may inline: one host instruction for pcmpeqb) instead of a
+    /// <c>calli</c> through the pointer.</summary>
+    static readonly Dictionary<nint, MethodInfo> rowMethods = RowMethods();
+
+    static Dictionary<nint, MethodInfo> RowMethods()
+    {
+        var d = new Dictionary<nint, MethodInfo>();
+        foreach (var t in new[] { typeof(SimdInt), typeof(SimdShuffle), typeof(SimdFloat), typeof(SimdConvert) })
+            foreach (var m in t.GetMethods(BindingFlags.Public | BindingFlags.Static))
+                if (!m.IsGenericMethodDefinition) d.TryAdd(m.MethodHandle.GetFunctionPointer(), m);
+        return d;
+    }
+
+    /// <summary>Calls a row's semantic method: directly when it is known, else through its pointer.</summary>
+    static void CallRow(C c, nint op, Type[] args)
+    {
+        if (rowMethods.TryGetValue(op, out var m)) { c.Il.Emit(OpCodes.Call, m); return; }
+        c.Il.Emit(OpCodes.Ldc_I8, (long)op);
+        c.Il.Emit(OpCodes.Conv_I);
+        c.Il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, typeof(V), args, null);
+    }
+
     static MethodInfo Mc(string name) => typeof(MemoryCalls).GetMethod(name)!;
     static MethodInfo Sc(string name) => typeof(SseCalls).GetMethod(name)!;
 
@@ -206,9 +229,7 @@ internal static partial class InstEmit
                 il.Emit(OpCodes.Ldobj, typeof(V));
                 XmmSource(c, in i, 1, unaligned);
                 il.Emit(OpCodes.Ldc_I4, (int)i.Immediate8);
-                il.Emit(OpCodes.Ldc_I8, (long)op);
-                il.Emit(OpCodes.Conv_I);
-                il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, typeof(V), [typeof(V), typeof(V), typeof(byte)], null);
+                CallRow(c, op, [typeof(V), typeof(V), typeof(byte)]);
                 il.Emit(OpCodes.Stobj, typeof(V));
                 return true;
             case SseHandlers.Shape.ShiftImm when i.OpCount == 2 && i.Op1Kind == OpKind.Immediate8 && !floating:
@@ -235,9 +256,7 @@ internal static partial class InstEmit
             default:
                 return false;
         }
-        il.Emit(OpCodes.Ldc_I8, (long)op);
-        il.Emit(OpCodes.Conv_I);
-        il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, typeof(V), [typeof(V), typeof(V)], null);
+        CallRow(c, op, [typeof(V), typeof(V)]);
         il.Emit(OpCodes.Stobj, typeof(V));
         return true;
     }
