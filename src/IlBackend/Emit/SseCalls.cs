@@ -149,6 +149,7 @@ public static unsafe class SseCalls
 
     // ---- scalar double: xmm.lo = xmm.lo op y ------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Addsd(CpuState* s, double* d, double y)
     {
         double x = *d, r = x + y;
@@ -156,6 +157,7 @@ public static unsafe class SseCalls
         else Slow(s, Code.Addsd_xmm_xmmm64, d, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Subsd(CpuState* s, double* d, double y)
     {
         double x = *d, r = x - y;
@@ -163,6 +165,7 @@ public static unsafe class SseCalls
         else Slow(s, Code.Subsd_xmm_xmmm64, d, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Mulsd(CpuState* s, double* d, double y)
     {
         double x = *d, r = x * y;
@@ -170,6 +173,7 @@ public static unsafe class SseCalls
         else Slow(s, Code.Mulsd_xmm_xmmm64, d, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Divsd(CpuState* s, double* d, double y)
     {
         double x = *d, r = x / y;
@@ -177,6 +181,7 @@ public static unsafe class SseCalls
         else Slow(s, Code.Divsd_xmm_xmmm64, d, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sqrtsd(CpuState* s, double* d, double y)
     {
         double r = Math.Sqrt(y);
@@ -185,6 +190,7 @@ public static unsafe class SseCalls
     }
 
     /// <summary>minsd: the source unless the destination is less (NaNs and equal zeros give the source).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Minsd(CpuState* s, double* d, double y)
     {
         double x = *d;
@@ -192,6 +198,7 @@ public static unsafe class SseCalls
         else Slow(s, Code.Minsd_xmm_xmmm64, d, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Maxsd(CpuState* s, double* d, double y)
     {
         double x = *d;
@@ -201,6 +208,7 @@ public static unsafe class SseCalls
 
     // ---- scalar single ------------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Addss(CpuState* s, float* d, float y)
     {
         float x = *d, r = x + y;
@@ -208,6 +216,7 @@ public static unsafe class SseCalls
         else Slow(s, Code.Addss_xmm_xmmm32, d, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Subss(CpuState* s, float* d, float y)
     {
         float x = *d, r = x - y;
@@ -215,6 +224,7 @@ public static unsafe class SseCalls
         else Slow(s, Code.Subss_xmm_xmmm32, d, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Mulss(CpuState* s, float* d, float y)
     {
         float x = *d, r = x * y;
@@ -222,6 +232,7 @@ public static unsafe class SseCalls
         else Slow(s, Code.Mulss_xmm_xmmm32, d, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Divss(CpuState* s, float* d, float y)
     {
         float x = *d, r = x / y;
@@ -229,6 +240,7 @@ public static unsafe class SseCalls
         else Slow(s, Code.Divss_xmm_xmmm32, d, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sqrtss(CpuState* s, float* d, float y)
     {
         float r = MathF.Sqrt(y);
@@ -236,6 +248,7 @@ public static unsafe class SseCalls
         else Slow(s, Code.Sqrtss_xmm_xmmm32, d, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Minss(CpuState* s, float* d, float y)
     {
         float x = *d;
@@ -243,6 +256,7 @@ public static unsafe class SseCalls
         else Slow(s, Code.Minss_xmm_xmmm32, d, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Maxss(CpuState* s, float* d, float y)
     {
         float x = *d;
@@ -255,24 +269,28 @@ public static unsafe class SseCalls
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static ulong Order(double x, double y) => x < y ? 1UL : x == y ? 0x40UL : 0UL;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Ucomisd(CpuState* s, double x, double y)
     {
         if (Plain(x) && Plain(y)) Flags.SetArith(s, Order(x, y));
         else Compare(s, (int)Code.Ucomisd_xmm_xmmm64, Vector128.CreateScalar(x).AsByte(), Vector128.CreateScalar(y).AsByte());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Comisd(CpuState* s, double x, double y)
     {
         if (Plain(x) && Plain(y)) Flags.SetArith(s, Order(x, y));
         else Compare(s, (int)Code.Comisd_xmm_xmmm64, Vector128.CreateScalar(x).AsByte(), Vector128.CreateScalar(y).AsByte());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Ucomiss(CpuState* s, float x, float y)
     {
         if (Plain(x) && Plain(y)) Flags.SetArith(s, Order(x, y));
         else Compare(s, (int)Code.Ucomiss_xmm_xmmm32, Vector128.CreateScalar(x).AsByte(), Vector128.CreateScalar(y).AsByte());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Comiss(CpuState* s, float x, float y)
     {
         if (Plain(x) && Plain(y)) Flags.SetArith(s, Order(x, y));
@@ -282,20 +300,24 @@ public static unsafe class SseCalls
     // ---- conversions ----------------------------------------------------------------------------------
 
     /// <summary>cvtsi2sd from 32 bits: every int32 is a double, nothing is ever raised.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Cvtsi2sd32(CpuState* s, double* d, ulong x) => *d = (int)x;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Cvtsi2sd64(CpuState* s, double* d, ulong x)
     {
         if ((x + (1UL << 53)) <= 1UL << 54) *d = (long)x;   // |x| ≤ 2^53: exact
         else ToXmm(s, (int)Code.Cvtsi2sd_xmm_rm64, (V*)d, x);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Cvtsi2ss32(CpuState* s, float* d, ulong x)
     {
         if (((ulong)(long)(int)x + (1UL << 24)) <= 1UL << 25) *d = (int)x;   // |x| ≤ 2^24: exact
         else ToXmm(s, (int)Code.Cvtsi2ss_xmm_rm32, (V*)d, x);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Cvtsi2ss64(CpuState* s, float* d, ulong x)
     {
         if ((x + (1UL << 24)) <= 1UL << 25) *d = (long)x;
@@ -303,24 +325,28 @@ public static unsafe class SseCalls
     }
 
     /// <summary>Truncations of in-range values: IE impossible, PE only if inexact (then it must be free).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Cvttsd2si32(CpuState* s, double x)
     {
         if (x > -2147483649.0 && x < 2147483648.0 && (PeIsFree(s) || x == Math.Truncate(x))) return (uint)(int)x;
         return ToGpr(s, (int)Code.Cvttsd2si_r32_xmmm64, Vector128.CreateScalar(x).AsByte());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Cvttsd2si64(CpuState* s, double x)
     {
         if (x >= -9223372036854775808.0 && x < 9223372036854775808.0 && (PeIsFree(s) || x == Math.Truncate(x))) return (ulong)(long)x;
         return ToGpr(s, (int)Code.Cvttsd2si_r64_xmmm64, Vector128.CreateScalar(x).AsByte());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Cvttss2si32(CpuState* s, float x)
     {
         if (x >= -2147483648.0f && x < 2147483648.0f && (PeIsFree(s) || x == MathF.Truncate(x))) return (uint)(int)x;
         return ToGpr(s, (int)Code.Cvttss2si_r32_xmmm32, Vector128.CreateScalar(x).AsByte());
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Cvttss2si64(CpuState* s, float x)
     {
         if (x >= -9223372036854775808.0f && x < 9223372036854775808.0f && (PeIsFree(s) || x == MathF.Truncate(x))) return (ulong)(long)x;
@@ -328,12 +354,14 @@ public static unsafe class SseCalls
     }
 
     /// <summary>cvtss2sd: exact for every non-NaN, non-denormal float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Cvtss2sd(CpuState* s, double* d, float y)
     {
         if (Plain(y)) *d = y;
         else Slow(s, Code.Cvtss2sd_xmm_xmmm32, d, y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Cvtsd2ss(CpuState* s, float* d, double y)
     {
         float r = (float)y;
