@@ -27,7 +27,6 @@ namespace UniJit.IlBackend.Emit;
 /// </summary>
 internal static partial class InstEmit
 {
-    static readonly int xmmOffset = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Xmm));
     static readonly MethodInfo shiftCount = typeof(InstEmit).GetMethod(nameof(ShiftCountVector), BindingFlags.Static | BindingFlags.NonPublic)!;
     static readonly nint copyOp = CopyOp();
 
@@ -100,10 +99,6 @@ internal static partial class InstEmit
     static bool IsXmm(in Instruction i, int op) =>
         i.GetOpKind(op) == OpKind.Register && i.GetOpRegister(op) is >= Register.XMM0 and <= Register.XMM15;
 
-    static void XmmAddress(C c, Register r, int offset = 0)
-    {
-        c.Em.LdStateAddr(xmmOffset + (r - Register.XMM0) * 16 + offset);
-    }
 
     static bool Sse(C c, in Instruction i)
     {
@@ -120,8 +115,7 @@ internal static partial class InstEmit
     {
         if (i.GetOpKind(op) == OpKind.Register)
         {
-            XmmAddress(c, i.GetOpRegister(op));
-            c.Il.Emit(OpCodes.Ldobj, typeof(V));
+            c.LoadXmm(i.GetOpRegister(op));
             return;
         }
         c.Em.EffectiveAddress(in i);
@@ -145,7 +139,7 @@ internal static partial class InstEmit
         if (!scalar.TryGetValue(i.Code, out var m)) return false;
         var il = c.Il;
         var ps = m.GetParameters();
-        bool toGpr = m.ReturnType == typeof(ulong);
+        bool toGpr = m.ReturnType == typeof(ulong), toXmm = m.ReturnType == typeof(V);
         if (!toGpr && !IsXmm(in i, 0)) return false;
         c.MayFault(in i);
         c.Em.LdState();
@@ -153,12 +147,12 @@ internal static partial class InstEmit
         for (int k = 1; k < ps.Length; k++, op++)
         {
             var t = ps[k].ParameterType;
-            if (t.IsPointer) XmmAddress(c, i.GetOpRegister(op));
+            if (t == typeof(V)) c.LoadXmm(i.GetOpRegister(op));
             else if (t == typeof(ulong)) c.Em.ReadOperand(in i, op, Operands.Size(in i, op));
             else if (i.GetOpKind(op) == OpKind.Register)
             {
-                XmmAddress(c, i.GetOpRegister(op));
-                il.Emit(t == typeof(double) ? OpCodes.Ldind_R8 : OpCodes.Ldind_R4);
+                c.LoadXmm(i.GetOpRegister(op));
+                il.Emit(OpCodes.Call, Sc(t == typeof(double) ? nameof(SseCalls.F64) : nameof(SseCalls.F32)));
             }
             else
             {
@@ -168,6 +162,7 @@ internal static partial class InstEmit
         }
         il.Emit(OpCodes.Call, m);
         if (toGpr) c.Em.StoreReg(i.Op0Register);
+        if (toXmm) c.StoreXmm(i.Op0Register);
         return true;
     }
 
@@ -194,23 +189,21 @@ internal static partial class InstEmit
             case SseHandlers.Shape.Binary when i.OpCount == 2:
                 if (op == copyOp)
                 {
-                    XmmAddress(c, i.Op0Register);
                     XmmSource(c, in i, 1, unaligned);
-                    il.Emit(OpCodes.Stobj, typeof(V));
+                    c.StoreXmm(i.Op0Register);
                     return true;
                 }
                 if (floating)
                 {
                     c.Em.LdState();
                     il.Emit(OpCodes.Ldc_I4, (int)i.Code);
-                    XmmAddress(c, i.Op0Register);
+                    c.LoadXmm(i.Op0Register);
                     XmmSource(c, in i, 1, unaligned);
                     il.Emit(OpCodes.Call, Sc(nameof(SseCalls.Binary)));
+                    c.StoreXmm(i.Op0Register);
                     return true;
                 }
-                XmmAddress(c, i.Op0Register);
-                il.Emit(OpCodes.Dup);
-                il.Emit(OpCodes.Ldobj, typeof(V));
+                c.LoadXmm(i.Op0Register);
                 XmmSource(c, in i, 1, unaligned);
                 break;
             case SseHandlers.Shape.BinaryImm when i.OpCount == 3 && i.Op2Kind == OpKind.Immediate8:
@@ -218,33 +211,31 @@ internal static partial class InstEmit
                 {
                     c.Em.LdState();
                     il.Emit(OpCodes.Ldc_I4, (int)i.Code);
-                    XmmAddress(c, i.Op0Register);
+                    c.LoadXmm(i.Op0Register);
                     XmmSource(c, in i, 1, unaligned);
                     il.Emit(OpCodes.Ldc_I4, (int)i.Immediate8);
                     il.Emit(OpCodes.Call, Sc(nameof(SseCalls.BinaryImm)));
+                    c.StoreXmm(i.Op0Register);
                     return true;
                 }
-                XmmAddress(c, i.Op0Register);
-                il.Emit(OpCodes.Dup);
-                il.Emit(OpCodes.Ldobj, typeof(V));
+                c.LoadXmm(i.Op0Register);
                 XmmSource(c, in i, 1, unaligned);
                 il.Emit(OpCodes.Ldc_I4, (int)i.Immediate8);
                 CallRow(c, op, [typeof(V), typeof(V), typeof(byte)]);
-                il.Emit(OpCodes.Stobj, typeof(V));
+                c.StoreXmm(i.Op0Register);
                 return true;
             case SseHandlers.Shape.ShiftImm when i.OpCount == 2 && i.Op1Kind == OpKind.Immediate8 && !floating:
-                XmmAddress(c, i.Op0Register);
-                il.Emit(OpCodes.Dup);
-                il.Emit(OpCodes.Ldobj, typeof(V));
+                c.LoadXmm(i.Op0Register);
                 il.Emit(OpCodes.Ldc_I8, (long)i.Immediate8);
                 il.Emit(OpCodes.Call, shiftCount);
                 break;
             case SseHandlers.Shape.ToXmm when floating:
                 c.Em.LdState();
                 il.Emit(OpCodes.Ldc_I4, (int)i.Code);
-                XmmAddress(c, i.Op0Register);
+                c.LoadXmm(i.Op0Register);
                 c.Em.ReadOperand(in i, 1, Operands.Size(in i, 1));
                 il.Emit(OpCodes.Call, Sc(nameof(SseCalls.ToXmm)));
+                c.StoreXmm(i.Op0Register);
                 return true;
             case SseHandlers.Shape.Compare when floating:
                 c.Em.LdState();
@@ -257,7 +248,7 @@ internal static partial class InstEmit
                 return false;
         }
         CallRow(c, op, [typeof(V), typeof(V)]);
-        il.Emit(OpCodes.Stobj, typeof(V));
+        c.StoreXmm(i.Op0Register);
         return true;
     }
 
@@ -282,19 +273,16 @@ internal static partial class InstEmit
                 {
                     if (i.Code != Code.Movq_xmmm64_xmm) return false;
                     // movq xmm, xmm: the low quadword, upper cleared.
-                    XmmAddress(c, i.Op0Register);
-                    XmmAddress(c, i.Op1Register);
-                    il.Emit(OpCodes.Ldind_I8);
-                    il.Emit(OpCodes.Stind_I8);
-                    XmmAddress(c, i.Op0Register, 8);
-                    il.Emit(OpCodes.Ldc_I8, 0L);
-                    il.Emit(OpCodes.Stind_I8);
+                    c.LoadXmm(i.Op1Register);
+                    il.Emit(OpCodes.Call, Sc(nameof(SseCalls.U64)));
+                    il.Emit(OpCodes.Call, Sc(nameof(SseCalls.FromU64)));
+                    c.StoreXmm(i.Op0Register);
                     return true;
                 }
                 c.MayFault(in i);
                 em.EffectiveAddress(in i);
-                XmmAddress(c, i.Op1Register, from);
-                il.Emit(OpCodes.Ldind_I8);
+                c.LoadXmm(i.Op1Register);
+                il.Emit(OpCodes.Call, Sc(from == 8 ? nameof(SseCalls.U64High) : nameof(SseCalls.U64)));
                 em.WriteMem(8);
                 return true;
             }
@@ -302,16 +290,9 @@ internal static partial class InstEmit
             {
                 if (!IlEmitter.IsGprOperand(in i, 1)) return false;
                 if (i.Op1Kind == OpKind.Memory) c.MayFault(in i);
-                var t = em.Temp();
                 em.ReadOperand(in i, 1, i.Code == Code.Movd_xmm_rm32 ? 4 : 8);
-                il.Emit(OpCodes.Stloc, t);
-                XmmAddress(c, i.Op0Register);
-                il.Emit(OpCodes.Ldloc, t);
-                il.Emit(OpCodes.Stind_I8);
-                XmmAddress(c, i.Op0Register, 8);
-                il.Emit(OpCodes.Ldc_I8, 0L);
-                il.Emit(OpCodes.Stind_I8);
-                em.Free(t);
+                il.Emit(OpCodes.Call, Sc(nameof(SseCalls.FromU64)));
+                c.StoreXmm(i.Op0Register);
                 return true;
             }
             case Code.Movd_rm32_xmm or Code.Movq_rm64_xmm:
@@ -319,8 +300,8 @@ internal static partial class InstEmit
                 if (!IlEmitter.IsGprOperand(in i, 0)) return false;
                 if (i.Op0Kind == OpKind.Memory) c.MayFault(in i);
                 var t = em.Temp();
-                XmmAddress(c, i.Op1Register);
-                il.Emit(OpCodes.Ldind_I8);
+                c.LoadXmm(i.Op1Register);
+                il.Emit(OpCodes.Call, Sc(nameof(SseCalls.U64)));
                 il.Emit(OpCodes.Stloc, t);
                 em.WriteOperand(in i, 0, i.Code == Code.Movd_rm32_xmm ? 4 : 8, t);
                 em.Free(t);
@@ -329,8 +310,7 @@ internal static partial class InstEmit
             case Code.Pmovmskb_r32_xmm or Code.Pmovmskb_r64_xmm or Code.Movmskpd_r32_xmm or Code.Movmskpd_r64_xmm
                 or Code.Movmskps_r32_xmm or Code.Movmskps_r64_xmm:
             {
-                XmmAddress(c, i.Op1Register);
-                il.Emit(OpCodes.Ldobj, typeof(V));
+                c.LoadXmm(i.Op1Register);
                 string name = i.Mnemonic switch
                 {
                     Mnemonic.Pmovmskb => nameof(SimdInt.Pmovmskb),
@@ -353,16 +333,13 @@ internal static partial class InstEmit
         var il = c.Il;
         if (i.Op0Kind == OpKind.Register)
         {
-            XmmAddress(c, i.Op0Register);
-            XmmAddress(c, i.Op1Register);
-            il.Emit(OpCodes.Ldobj, typeof(V));
-            il.Emit(OpCodes.Stobj, typeof(V));
+            c.LoadXmm(i.Op1Register);
+            c.StoreXmm(i.Op0Register);
             return true;
         }
         c.MayFault(in i);
         c.Em.EffectiveAddress(in i);
-        XmmAddress(c, i.Op1Register);
-        il.Emit(OpCodes.Ldobj, typeof(V));
+        c.LoadXmm(i.Op1Register);
         il.Emit(OpCodes.Call, Mc(aligned ? nameof(MemoryCalls.WriteV128Aligned) : nameof(MemoryCalls.WriteV128)));
         return true;
     }
@@ -372,29 +349,25 @@ internal static partial class InstEmit
     static bool MoveScalar(C c, in Instruction i, int size)
     {
         var il = c.Il;
-        var ld = size == 8 ? OpCodes.Ldind_I8 : OpCodes.Ldind_I4;
-        var st = size == 8 ? OpCodes.Stind_I8 : OpCodes.Stind_I4;
         if (i.Op0Kind == OpKind.Register && i.Op1Kind == OpKind.Register)
         {
-            XmmAddress(c, i.Op0Register);
-            XmmAddress(c, i.Op1Register);
-            il.Emit(ld);
-            il.Emit(st);
+            c.LoadXmm(i.Op0Register);
+            c.LoadXmm(i.Op1Register);
+            il.Emit(OpCodes.Call, typeof(SimdShuffle).GetMethod(size == 8 ? nameof(SimdShuffle.MovsdReg) : nameof(SimdShuffle.MovssReg))!);
+            c.StoreXmm(i.Op0Register);
             return true;
         }
         c.MayFault(in i);
         if (i.Op0Kind == OpKind.Register)
         {
-            XmmAddress(c, i.Op0Register);
             c.Em.EffectiveAddress(in i);
             il.Emit(OpCodes.Call, Mc(size == 8 ? nameof(MemoryCalls.ReadV64) : nameof(MemoryCalls.ReadV32)));
-            il.Emit(OpCodes.Stobj, typeof(V));
+            c.StoreXmm(i.Op0Register);
             return true;
         }
         c.Em.EffectiveAddress(in i);
-        XmmAddress(c, i.Op1Register);
-        il.Emit(ld);
-        if (size == 4) il.Emit(OpCodes.Conv_U8);
+        c.LoadXmm(i.Op1Register);
+        il.Emit(OpCodes.Call, Sc(nameof(SseCalls.U64)));
         c.Em.WriteMem(size);
         return true;
     }

@@ -44,40 +44,37 @@ public static unsafe class SseCalls
     // ---- exact path: the row's semantic method under the guest MXCSR ----------------------------
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void Binary(CpuState* s, int code, V* d, V b)
+    public static V Binary(CpuState* s, int code, V a, V b)
     {
         var f = (delegate*<V, V, V>)SseHandlers.Op((Code)code);
-        V a = *d;
         if (SseHandlers.Cold((Code)code, 0)) f(a, b);
         uint host = SseMxcsr.Enter(s);
         V r = f(a, b);
         SseMxcsr.Leave(s, host);
-        *d = r;
+        return r;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void BinaryImm(CpuState* s, int code, V* d, V b, int imm)
+    public static V BinaryImm(CpuState* s, int code, V a, V b, int imm)
     {
         var f = (delegate*<V, V, byte, V>)SseHandlers.Op((Code)code);
-        V a = *d;
         byte k = (byte)imm;
         if (SseHandlers.Cold((Code)code, k)) f(a, b, k);
         uint host = SseMxcsr.Enter(s);
         V r = f(a, b, k);
         SseMxcsr.Leave(s, host);
-        *d = r;
+        return r;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ToXmm(CpuState* s, int code, V* d, ulong x)
+    public static V ToXmm(CpuState* s, int code, V a, ulong x)
     {
         var f = (delegate*<V, ulong, V>)SseHandlers.Op((Code)code);
-        V a = *d;
         if (SseHandlers.Cold((Code)code, 0)) f(a, x);
         uint host = SseMxcsr.Enter(s);
         V r = f(a, x);
         SseMxcsr.Leave(s, host);
-        *d = r;
+        return r;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -142,126 +139,169 @@ public static unsafe class SseCalls
         return m == 0 || m - MinNormal32 <= Inf32 - MinNormal32;
     }
 
+    // The exact path of a scalar instruction returns only the low lane (the others are the
+    // destination's, unchanged): a vector returned from a call comes back through a buffer in the
+    // caller's frame, which keeps RyuJIT from holding the XMM local in a register (measured).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static void Slow(CpuState* s, Code code, void* d, double y) => Binary(s, (int)code, (V*)d, Vector128.CreateScalar(y).AsByte());
+    static double Slow(CpuState* s, Code code, V a, double y) => Binary(s, (int)code, a, Vector128.CreateScalar(y).AsByte()).AsDouble().ToScalar();
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static void Slow(CpuState* s, Code code, void* d, float y) => Binary(s, (int)code, (V*)d, Vector128.CreateScalar(y).AsByte());
+    static float Slow(CpuState* s, Code code, V a, float y) => Binary(s, (int)code, a, Vector128.CreateScalar(y).AsByte()).AsSingle().ToScalar();
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static double SlowD(CpuState* s, Code code, V a, float y) => Binary(s, (int)code, a, Vector128.CreateScalar(y).AsByte()).AsDouble().ToScalar();
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static float SlowF(CpuState* s, Code code, V a, double y) => Binary(s, (int)code, a, Vector128.CreateScalar(y).AsByte()).AsSingle().ToScalar();
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static double SlowD(CpuState* s, Code code, V a, ulong x) => ToXmm(s, (int)code, a, x).AsDouble().ToScalar();
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static float SlowF(CpuState* s, Code code, V a, ulong x) => ToXmm(s, (int)code, a, x).AsSingle().ToScalar();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static V Low(V a, double r) => a.AsDouble().WithElement(0, r).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static V Low(V a, float r) => a.AsSingle().WithElement(0, r).AsByte();
+
+    /// <summary>The low lane of an XMM value, as translated code reads a scalar operand.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double F64(V a) => a.AsDouble().ToScalar();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float F32(V a) => a.AsSingle().ToScalar();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong U64(V a) => a.AsUInt64().ToScalar();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong U64High(V a) => a.AsUInt64().GetElement(1);
+    /// <summary>A quadword zero-extended to 128 bits (movd/movq xmm, r/m).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V FromU64(ulong x) => Vector128.CreateScalar(x).AsByte();
 
     // ---- scalar double: xmm.lo = xmm.lo op y ------------------------------------------------------
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Addsd(CpuState* s, double* d, double y)
+    public static V Addsd(CpuState* s, V a, double y)
     {
-        double x = *d, r = x + y;
-        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0)) *d = r;
-        else Slow(s, Code.Addsd_xmm_xmmm64, d, y);
+        double x = F64(a), r = x + y;
+        return Low(a, InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0)
+            ? r
+            : Slow(s, Code.Addsd_xmm_xmmm64, a, y));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Subsd(CpuState* s, double* d, double y)
+    public static V Subsd(CpuState* s, V a, double y)
     {
-        double x = *d, r = x - y;
-        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0)) *d = r;
-        else Slow(s, Code.Subsd_xmm_xmmm64, d, y);
+        double x = F64(a), r = x - y;
+        return Low(a, InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0)
+            ? r
+            : Slow(s, Code.Subsd_xmm_xmmm64, a, y));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Mulsd(CpuState* s, double* d, double y)
+    public static V Mulsd(CpuState* s, V a, double y)
     {
-        double x = *d, r = x * y;
-        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0 && (x == 0 || y == 0))) *d = r;
-        else Slow(s, Code.Mulsd_xmm_xmmm64, d, y);
+        double x = F64(a), r = x * y;
+        return Low(a, InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0 && (x == 0 || y == 0))
+            ? r
+            : Slow(s, Code.Mulsd_xmm_xmmm64, a, y));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Divsd(CpuState* s, double* d, double y)
+    public static V Divsd(CpuState* s, V a, double y)
     {
-        double x = *d, r = x / y;
-        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0 && x == 0)) *d = r;
-        else Slow(s, Code.Divsd_xmm_xmmm64, d, y);
+        double x = F64(a), r = x / y;
+        return Low(a, InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0 && x == 0)
+            ? r
+            : Slow(s, Code.Divsd_xmm_xmmm64, a, y));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Sqrtsd(CpuState* s, double* d, double y)
+    public static V Sqrtsd(CpuState* s, V a, double y)
     {
         double r = Math.Sqrt(y);
-        if (InexactIsFree(s) && NotDenormal(y) && (Big(r) || r == 0)) *d = r;
-        else Slow(s, Code.Sqrtsd_xmm_xmmm64, d, y);
+        return Low(a, InexactIsFree(s) && NotDenormal(y) && (Big(r) || r == 0)
+            ? r
+            : Slow(s, Code.Sqrtsd_xmm_xmmm64, a, y));
     }
 
     /// <summary>minsd: the source unless the destination is less (NaNs and equal zeros give the source).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Minsd(CpuState* s, double* d, double y)
+    public static V Minsd(CpuState* s, V a, double y)
     {
-        double x = *d;
-        if (Plain(x) && Plain(y)) *d = x < y ? x : y;
-        else Slow(s, Code.Minsd_xmm_xmmm64, d, y);
+        double x = F64(a);
+        return Low(a, Plain(x) && Plain(y)
+            ? x < y ? x : y
+            : Slow(s, Code.Minsd_xmm_xmmm64, a, y));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Maxsd(CpuState* s, double* d, double y)
+    public static V Maxsd(CpuState* s, V a, double y)
     {
-        double x = *d;
-        if (Plain(x) && Plain(y)) *d = x > y ? x : y;
-        else Slow(s, Code.Maxsd_xmm_xmmm64, d, y);
+        double x = F64(a);
+        return Low(a, Plain(x) && Plain(y)
+            ? x > y ? x : y
+            : Slow(s, Code.Maxsd_xmm_xmmm64, a, y));
     }
 
     // ---- scalar single ------------------------------------------------------------------------------
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Addss(CpuState* s, float* d, float y)
+    public static V Addss(CpuState* s, V a, float y)
     {
-        float x = *d, r = x + y;
-        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0)) *d = r;
-        else Slow(s, Code.Addss_xmm_xmmm32, d, y);
+        float x = F32(a), r = x + y;
+        return Low(a, InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0)
+            ? r
+            : Slow(s, Code.Addss_xmm_xmmm32, a, y));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Subss(CpuState* s, float* d, float y)
+    public static V Subss(CpuState* s, V a, float y)
     {
-        float x = *d, r = x - y;
-        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0)) *d = r;
-        else Slow(s, Code.Subss_xmm_xmmm32, d, y);
+        float x = F32(a), r = x - y;
+        return Low(a, InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0)
+            ? r
+            : Slow(s, Code.Subss_xmm_xmmm32, a, y));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Mulss(CpuState* s, float* d, float y)
+    public static V Mulss(CpuState* s, V a, float y)
     {
-        float x = *d, r = x * y;
-        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0 && (x == 0 || y == 0))) *d = r;
-        else Slow(s, Code.Mulss_xmm_xmmm32, d, y);
+        float x = F32(a), r = x * y;
+        return Low(a, InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0 && (x == 0 || y == 0))
+            ? r
+            : Slow(s, Code.Mulss_xmm_xmmm32, a, y));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Divss(CpuState* s, float* d, float y)
+    public static V Divss(CpuState* s, V a, float y)
     {
-        float x = *d, r = x / y;
-        if (InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0 && x == 0)) *d = r;
-        else Slow(s, Code.Divss_xmm_xmmm32, d, y);
+        float x = F32(a), r = x / y;
+        return Low(a, InexactIsFree(s) && NotDenormal(x) && NotDenormal(y) && (Big(r) || r == 0 && x == 0)
+            ? r
+            : Slow(s, Code.Divss_xmm_xmmm32, a, y));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Sqrtss(CpuState* s, float* d, float y)
+    public static V Sqrtss(CpuState* s, V a, float y)
     {
         float r = MathF.Sqrt(y);
-        if (InexactIsFree(s) && NotDenormal(y) && (Big(r) || r == 0)) *d = r;
-        else Slow(s, Code.Sqrtss_xmm_xmmm32, d, y);
+        return Low(a, InexactIsFree(s) && NotDenormal(y) && (Big(r) || r == 0)
+            ? r
+            : Slow(s, Code.Sqrtss_xmm_xmmm32, a, y));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Minss(CpuState* s, float* d, float y)
+    public static V Minss(CpuState* s, V a, float y)
     {
-        float x = *d;
-        if (Plain(x) && Plain(y)) *d = x < y ? x : y;
-        else Slow(s, Code.Minss_xmm_xmmm32, d, y);
+        float x = F32(a);
+        return Low(a, Plain(x) && Plain(y)
+            ? x < y ? x : y
+            : Slow(s, Code.Minss_xmm_xmmm32, a, y));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Maxss(CpuState* s, float* d, float y)
+    public static V Maxss(CpuState* s, V a, float y)
     {
-        float x = *d;
-        if (Plain(x) && Plain(y)) *d = x > y ? x : y;
-        else Slow(s, Code.Maxss_xmm_xmmm32, d, y);
+        float x = F32(a);
+        return Low(a, Plain(x) && Plain(y)
+            ? x > y ? x : y
+            : Slow(s, Code.Maxss_xmm_xmmm32, a, y));
     }
 
     // ---- compares: ZF, PF, CF (unordered 111, less 001, equal 100, greater 000); OF, SF, AF 0 ----
@@ -301,27 +341,30 @@ public static unsafe class SseCalls
 
     /// <summary>cvtsi2sd from 32 bits: every int32 is a double, nothing is ever raised.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Cvtsi2sd32(CpuState* s, double* d, ulong x) => *d = (int)x;
+    public static V Cvtsi2sd32(CpuState* s, V a, ulong x) => Low(a, (double)(int)x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Cvtsi2sd64(CpuState* s, double* d, ulong x)
+    public static V Cvtsi2sd64(CpuState* s, V a, ulong x)
     {
-        if ((x + (1UL << 53)) <= 1UL << 54) *d = (long)x;   // |x| ≤ 2^53: exact
-        else ToXmm(s, (int)Code.Cvtsi2sd_xmm_rm64, (V*)d, x);
+        return Low(a, (x + (1UL << 53)) <= 1UL << 54
+            ? (double)(long)x
+            : SlowD(s, Code.Cvtsi2sd_xmm_rm64, a, x));   // |x| ≤ 2^53: exact
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Cvtsi2ss32(CpuState* s, float* d, ulong x)
+    public static V Cvtsi2ss32(CpuState* s, V a, ulong x)
     {
-        if (((ulong)(long)(int)x + (1UL << 24)) <= 1UL << 25) *d = (int)x;   // |x| ≤ 2^24: exact
-        else ToXmm(s, (int)Code.Cvtsi2ss_xmm_rm32, (V*)d, x);
+        return Low(a, ((ulong)(long)(int)x + (1UL << 24)) <= 1UL << 25
+            ? (float)(int)x
+            : SlowF(s, Code.Cvtsi2ss_xmm_rm32, a, x));   // |x| ≤ 2^24: exact
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Cvtsi2ss64(CpuState* s, float* d, ulong x)
+    public static V Cvtsi2ss64(CpuState* s, V a, ulong x)
     {
-        if ((x + (1UL << 24)) <= 1UL << 25) *d = (long)x;
-        else ToXmm(s, (int)Code.Cvtsi2ss_xmm_rm64, (V*)d, x);
+        return Low(a, (x + (1UL << 24)) <= 1UL << 25
+            ? (float)(long)x
+            : SlowF(s, Code.Cvtsi2ss_xmm_rm64, a, x));
     }
 
     /// <summary>Truncations of in-range values: IE impossible, PE only if inexact (then it must be free).</summary>
@@ -355,17 +398,19 @@ public static unsafe class SseCalls
 
     /// <summary>cvtss2sd: exact for every non-NaN, non-denormal float.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Cvtss2sd(CpuState* s, double* d, float y)
+    public static V Cvtss2sd(CpuState* s, V a, float y)
     {
-        if (Plain(y)) *d = y;
-        else Slow(s, Code.Cvtss2sd_xmm_xmmm32, d, y);
+        return Low(a, Plain(y)
+            ? (double)y
+            : SlowD(s, Code.Cvtss2sd_xmm_xmmm32, a, y));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Cvtsd2ss(CpuState* s, float* d, double y)
+    public static V Cvtsd2ss(CpuState* s, V a, double y)
     {
         float r = (float)y;
-        if (InexactIsFree(s) && (Big(r) || y == 0)) *d = r;
-        else Slow(s, Code.Cvtsd2ss_xmm_xmmm64, d, y);
+        return Low(a, InexactIsFree(s) && (Big(r) || y == 0)
+            ? r
+            : SlowF(s, Code.Cvtsd2ss_xmm_xmmm64, a, y));
     }
 }
