@@ -14,9 +14,9 @@ namespace UniJit.IlBackend.Emit;
 
 /// <summary>
 /// SSE in the IL tier, without the interpreter handler's operand decoding or register spills.
-/// XMM registers stay in the state (so no general register is stored or reloaded); a memory operand's
-/// address is computed in IL and read or written through <see cref="MemoryCalls"/> (alignment rules
-/// as in <see cref="SseHandlers.Load"/>).
+/// XMM registers are the region's vector locals (<see cref="C.LoadXmm"/>, <see cref="C.StoreXmm"/>,
+/// which writes through to the state); a memory operand's address is computed in IL and read or
+/// written through <see cref="MemoryCalls"/> (alignment rules as in <see cref="SseHandlers.Load"/>).
 /// <list type="bullet">
 /// <item>Rows of <see cref="SseHandlers.Row"/>: integer rows call the row's semantic method directly;
 /// floating-point rows call <see cref="SseCalls"/>' exact path (the same method under the guest MXCSR).</item>
@@ -59,8 +59,9 @@ internal static partial class InstEmit
     static MethodInfo Sc(string name) => typeof(SseCalls).GetMethod(name)!;
 
     /// <summary>Scalar floating point with a fast path: the method's parameters say how to load each
-    /// operand (a pointer: the destination XMM register's low lane; double/float: an XMM low lane or
-    /// memory; ulong: a general register or memory); a ulong result goes to the destination register.</summary>
+    /// operand (a vector: the destination XMM register; double/float: an XMM low lane or memory;
+    /// ulong: a general register or memory); a vector result goes to the destination XMM register,
+    /// a ulong result to the destination general register.</summary>
     static readonly Dictionary<Code, MethodInfo> scalar = new()
     {
         [Code.Addsd_xmm_xmmm64] = Sc(nameof(SseCalls.Addsd)),

@@ -14,7 +14,8 @@ namespace UniJit.IlBackend.Emit;
 /// The IL tier: translates a region (see <see cref="RegionBuilder"/>) into one DynamicMethod.
 ///
 /// Passes: build the region → flag liveness (<see cref="FlagAnalysis"/>) → emit → JIT (on first call).
-/// Shape of the method: registers are loaded into locals, then a try block holds every guest block
+/// Shape of the method: registers (general, and the XMM registers the region names, which are
+/// written through to the state) are loaded into locals, then a try block holds every guest block
 /// as a label; branches between region blocks are IL branches (so loops run without leaving the
 /// method); every exit stores the next RIP and leaves to one shared epilogue that stores the registers
 /// back. Instructions without an inline emitter call the interpreter's own handler (semantics once),
