@@ -5,10 +5,14 @@ using System.Globalization;
 // UniJit (in the tiers asked for) and under qemu-x86_64, alternating the runners in every round, and
 // prints medians, ratios and peak memory. Outputs are compared with the native run's.
 //
-//   dotnet run -c Release --project bench/Runner -- [--runs N] [--tiers jit,interp] [--only a,b] [--scale N]
+//   dotnet run -c Release --project bench/Runner -- [--runs N] [--tiers jit,interp] [--only a,b] [--scale N] [--cpu]
+//
+// --cpu times each run by its CPU time (user + sys, all threads, from GNU time) instead of wall-clock
+// time: on a loaded shared machine wall-clock time mostly measures the other load.
 
 var root = FindRoot();
 int runs = 5, scale = 1;
+bool cpu = false;
 var tiers = new List<string> { "auto" };
 string[]? only = null;
 for (int i = 0; i < args.Length; i++)
@@ -19,6 +23,7 @@ for (int i = 0; i < args.Length; i++)
         case "--scale": scale = int.Parse(args[++i]); break;
         case "--tiers": tiers = args[++i].Split(',').ToList(); break;
         case "--only": only = args[++i].Split(','); break;
+        case "--cpu": cpu = true; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
@@ -39,7 +44,8 @@ var runners = new List<(string name, Func<string, string[]> cmd)> { ("native", e
 foreach (var t in tiers) runners.Add(($"unijit-{t}", exe => [unijit, $"--tier={t}", exe]));
 if (qemu != null) runners.Add(("qemu", exe => [qemu, exe]));
 
-Console.WriteLine($"# {runs} runs per cell, scale {scale}, medians; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+if (cpu && !haveTime) { Console.Error.WriteLine("--cpu needs /usr/bin/time (apt-get install time)"); return 2; }
+Console.WriteLine($"# {runs} runs per cell, scale {scale}, medians of {(cpu ? "CPU time (user+sys)" : "wall-clock time")}; {Environment.ProcessorCount} cores; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 var header = new List<string> { "program" };
 foreach (var r in runners) header.Add($"{r.name} s");
 foreach (var r in runners.Skip(1)) header.Add($"{r.name}/native");
@@ -97,7 +103,7 @@ return 0;
 (double secs, long kb, string output) Measure(string[] cmd)
 {
     var psi = new ProcessStartInfo(haveTime ? "/usr/bin/time" : cmd[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-    if (haveTime) { psi.ArgumentList.Add("-f"); psi.ArgumentList.Add("@@%M"); foreach (var a in cmd) psi.ArgumentList.Add(a); }
+    if (haveTime) { psi.ArgumentList.Add("-f"); psi.ArgumentList.Add("@@%M %U %S"); foreach (var a in cmd) psi.ArgumentList.Add(a); }
     else foreach (var a in cmd.Skip(1)) psi.ArgumentList.Add(a);
     var sw = Stopwatch.StartNew();
     using var p = Process.Start(psi)!;
@@ -106,9 +112,15 @@ return 0;
     p.WaitForExit();
     sw.Stop();
     long kb = 0;
+    double cpuSecs = double.NaN;
     var line = stderr.Split('\n').LastOrDefault(l => l.StartsWith("@@"));
-    if (line != null) long.TryParse(line[2..], out kb);
-    return (sw.Elapsed.TotalSeconds, kb, stdout.Result + $"[exit {p.ExitCode}]");
+    if (line != null)
+    {
+        var f = line[2..].Split(' ');
+        long.TryParse(f[0], out kb);
+        if (f.Length == 3) cpuSecs = double.Parse(f[1], CultureInfo.InvariantCulture) + double.Parse(f[2], CultureInfo.InvariantCulture);
+    }
+    return (cpu ? cpuSecs : sw.Elapsed.TotalSeconds, kb, stdout.Result + $"[exit {p.ExitCode}]");
 }
 
 static double Median(List<double> xs)

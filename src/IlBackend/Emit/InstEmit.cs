@@ -47,7 +47,7 @@ internal static partial class InstEmit
                 return BitCount(c, in i);
         }
         if (Fusion.IsConsumer(in i)) return Conditional(c, in i, out ended);
-        return SseInteger(c, in i);
+        return Sse(c, in i);
     }
 
     static bool AllGpr(in Instruction i)

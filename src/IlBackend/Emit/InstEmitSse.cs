@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Iced.Intel;
 using UniJit.Runtime.Interpreter;
+using UniJit.Runtime.Semantics;
 using UniJit.Runtime.State;
 using C = UniJit.IlBackend.Emit.RegionCompiler.Compilation;
 using V = System.Runtime.Intrinsics.Vector128<byte>;
@@ -12,15 +13,86 @@ using V = System.Runtime.Intrinsics.Vector128<byte>;
 namespace UniJit.IlBackend.Emit;
 
 /// <summary>
-/// Integer SSE between registers, as direct calls to the SIMD semantics the interpreter's rows name
-/// (<see cref="SseHandlers.Row"/>): xmm0 = f(xmm0, xmm1) and shifts by an immediate. XMM registers stay
-/// in the state, so no general register is stored or reloaded. Floating-point rows (which run under the
-/// guest's MXCSR) and memory operands (alignment rules) keep going through the handlers.
+/// SSE in the IL tier, without the interpreter handler's operand decoding or register spills.
+/// XMM registers are the region's vector locals (<see cref="C.LoadXmm"/>, <see cref="C.StoreXmm"/>,
+/// which writes through to the state); a memory operand's address is computed in IL and read or
+/// written through <see cref="MemoryCalls"/> (alignment rules as in <see cref="SseHandlers.Load"/>).
+/// <list type="bullet">
+/// <item>Rows of <see cref="SseHandlers.Row"/>: integer rows call the row's semantic method directly;
+/// floating-point rows call <see cref="SseCalls"/>' exact path (the same method under the guest MXCSR).</item>
+/// <item>Common scalar floating point (addsd, mulss, ucomisd, cvttsd2si, ...): <see cref="SseCalls"/>'
+/// fast paths, which prove the MXCSR flags they leave unchanged and otherwise take the exact path.</item>
+/// <item>Moves: loads, stores, movsd/movss, movd/movq, movmsk.</item>
+/// </list>
 /// </summary>
 internal static partial class InstEmit
 {
-    static readonly int xmmOffset = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Xmm));
     static readonly MethodInfo shiftCount = typeof(InstEmit).GetMethod(nameof(ShiftCountVector), BindingFlags.Static | BindingFlags.NonPublic)!;
+    static readonly nint copyOp = CopyOp();
+
+    static unsafe nint CopyOp() => (nint)(delegate*<V, V, V>)&SimdShuffle.Copy;
+
+    /// <summary>The semantic methods behind the rows' function pointers, so that translated code can
+    /// <c>call</c> them (which RyuJIT may inline: one host instruction for pcmpeqb) instead of a
+    /// <c>calli</c> through the pointer.</summary>
+    static readonly Dictionary<nint, MethodInfo> rowMethods = RowMethods();
+
+    static Dictionary<nint, MethodInfo> RowMethods()
+    {
+        var d = new Dictionary<nint, MethodInfo>();
+        foreach (var t in new[] { typeof(SimdInt), typeof(SimdShuffle), typeof(SimdFloat), typeof(SimdConvert) })
+            foreach (var m in t.GetMethods(BindingFlags.Public | BindingFlags.Static))
+                if (!m.IsGenericMethodDefinition) d.TryAdd(m.MethodHandle.GetFunctionPointer(), m);
+        return d;
+    }
+
+    /// <summary>Calls a row's semantic method: directly when it is known, else through its pointer.</summary>
+    static void CallRow(C c, nint op, Type[] args)
+    {
+        if (rowMethods.TryGetValue(op, out var m)) { c.Il.Emit(OpCodes.Call, m); return; }
+        c.Il.Emit(OpCodes.Ldc_I8, (long)op);
+        c.Il.Emit(OpCodes.Conv_I);
+        c.Il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, typeof(V), args, null);
+    }
+
+    static MethodInfo Mc(string name) => typeof(MemoryCalls).GetMethod(name)!;
+    static MethodInfo Sc(string name) => typeof(SseCalls).GetMethod(name)!;
+
+    /// <summary>Scalar floating point with a fast path: the method's parameters say how to load each
+    /// operand (a vector: the destination XMM register; double/float: an XMM low lane or memory;
+    /// ulong: a general register or memory); a vector result goes to the destination XMM register,
+    /// a ulong result to the destination general register.</summary>
+    static readonly Dictionary<Code, MethodInfo> scalar = new()
+    {
+        [Code.Addsd_xmm_xmmm64] = Sc(nameof(SseCalls.Addsd)),
+        [Code.Subsd_xmm_xmmm64] = Sc(nameof(SseCalls.Subsd)),
+        [Code.Mulsd_xmm_xmmm64] = Sc(nameof(SseCalls.Mulsd)),
+        [Code.Divsd_xmm_xmmm64] = Sc(nameof(SseCalls.Divsd)),
+        [Code.Sqrtsd_xmm_xmmm64] = Sc(nameof(SseCalls.Sqrtsd)),
+        [Code.Minsd_xmm_xmmm64] = Sc(nameof(SseCalls.Minsd)),
+        [Code.Maxsd_xmm_xmmm64] = Sc(nameof(SseCalls.Maxsd)),
+        [Code.Addss_xmm_xmmm32] = Sc(nameof(SseCalls.Addss)),
+        [Code.Subss_xmm_xmmm32] = Sc(nameof(SseCalls.Subss)),
+        [Code.Mulss_xmm_xmmm32] = Sc(nameof(SseCalls.Mulss)),
+        [Code.Divss_xmm_xmmm32] = Sc(nameof(SseCalls.Divss)),
+        [Code.Sqrtss_xmm_xmmm32] = Sc(nameof(SseCalls.Sqrtss)),
+        [Code.Minss_xmm_xmmm32] = Sc(nameof(SseCalls.Minss)),
+        [Code.Maxss_xmm_xmmm32] = Sc(nameof(SseCalls.Maxss)),
+        [Code.Ucomisd_xmm_xmmm64] = Sc(nameof(SseCalls.Ucomisd)),
+        [Code.Comisd_xmm_xmmm64] = Sc(nameof(SseCalls.Comisd)),
+        [Code.Ucomiss_xmm_xmmm32] = Sc(nameof(SseCalls.Ucomiss)),
+        [Code.Comiss_xmm_xmmm32] = Sc(nameof(SseCalls.Comiss)),
+        [Code.Cvtsi2sd_xmm_rm32] = Sc(nameof(SseCalls.Cvtsi2sd32)),
+        [Code.Cvtsi2sd_xmm_rm64] = Sc(nameof(SseCalls.Cvtsi2sd64)),
+        [Code.Cvtsi2ss_xmm_rm32] = Sc(nameof(SseCalls.Cvtsi2ss32)),
+        [Code.Cvtsi2ss_xmm_rm64] = Sc(nameof(SseCalls.Cvtsi2ss64)),
+        [Code.Cvttsd2si_r32_xmmm64] = Sc(nameof(SseCalls.Cvttsd2si32)),
+        [Code.Cvttsd2si_r64_xmmm64] = Sc(nameof(SseCalls.Cvttsd2si64)),
+        [Code.Cvttss2si_r32_xmmm32] = Sc(nameof(SseCalls.Cvttss2si32)),
+        [Code.Cvttss2si_r64_xmmm32] = Sc(nameof(SseCalls.Cvttss2si64)),
+        [Code.Cvtss2sd_xmm_xmmm32] = Sc(nameof(SseCalls.Cvtss2sd)),
+        [Code.Cvtsd2ss_xmm_xmmm64] = Sc(nameof(SseCalls.Cvtsd2ss)),
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static V ShiftCountVector(ulong imm) => Vector128.CreateScalar(imm).AsByte();
@@ -28,37 +100,276 @@ internal static partial class InstEmit
     static bool IsXmm(in Instruction i, int op) =>
         i.GetOpKind(op) == OpKind.Register && i.GetOpRegister(op) is >= Register.XMM0 and <= Register.XMM15;
 
-    static void XmmAddress(C c, Register r)
+
+    static bool Sse(C c, in Instruction i)
     {
-        c.Em.LdStateAddr(xmmOffset + (r - Register.XMM0) * 16);
+        if (i.RflagsModified != 0 && !scalar.ContainsKey(i.Code) && SseHandlers.Row(i.Code).Shape != SseHandlers.Shape.Compare)
+            return false;
+        for (int k = 0; k < i.OpCount; k++)
+            if (i.GetOpKind(k) == OpKind.Memory && i.MemorySize.GetSize() is not (16 or 8 or 4) ) return false;
+        return SseScalar(c, in i) || SseMove(c, in i) || SseRow(c, in i);
     }
 
-    static bool SseInteger(C c, in Instruction i)
+    /// <summary>Pushes an XMM operand as a vector: the register, or memory of the instruction's size
+    /// (16 bytes aligned unless <paramref name="unaligned"/>; 8 or 4 bytes zero-extended).</summary>
+    static void XmmSource(C c, in Instruction i, int op, bool unaligned)
     {
-        var (shape, op, floating, _) = SseHandlers.Row(i.Code);
-        if (op == 0 || floating || i.RflagsModified != 0 || !IsXmm(in i, 0)) return false;
+        if (i.GetOpKind(op) == OpKind.Register)
+        {
+            c.LoadXmm(i.GetOpRegister(op));
+            return;
+        }
+        c.Em.EffectiveAddress(in i);
+        c.Il.Emit(OpCodes.Call, i.MemorySize.GetSize() switch
+        {
+            16 => Mc(unaligned ? nameof(MemoryCalls.ReadV128) : nameof(MemoryCalls.ReadV128Aligned)),
+            8 => Mc(nameof(MemoryCalls.ReadV64)),
+            _ => Mc(nameof(MemoryCalls.ReadV32)),
+        });
+    }
+
+    static bool HasMemory(in Instruction i)
+    {
+        for (int k = 0; k < i.OpCount; k++)
+            if (i.GetOpKind(k) == OpKind.Memory) return true;
+        return false;
+    }
+
+    static bool SseScalar(C c, in Instruction i)
+    {
+        if (!scalar.TryGetValue(i.Code, out var m)) return false;
         var il = c.Il;
-        if (shape == SseHandlers.Shape.Binary && i.OpCount == 2 && IsXmm(in i, 1))
+        var ps = m.GetParameters();
+        bool toGpr = m.ReturnType == typeof(ulong), toXmm = m.ReturnType == typeof(V);
+        if (!toGpr && !IsXmm(in i, 0)) return false;
+        c.MayFault(in i);
+        c.Em.LdState();
+        int op = toGpr ? 1 : 0;
+        for (int k = 1; k < ps.Length; k++, op++)
         {
-            XmmAddress(c, i.Op0Register);
-            il.Emit(OpCodes.Dup);
-            il.Emit(OpCodes.Ldobj, typeof(V));
-            XmmAddress(c, i.Op1Register);
-            il.Emit(OpCodes.Ldobj, typeof(V));
+            var t = ps[k].ParameterType;
+            if (t == typeof(V)) c.LoadXmm(i.GetOpRegister(op));
+            else if (t == typeof(ulong)) c.Em.ReadOperand(in i, op, Operands.Size(in i, op));
+            else if (i.GetOpKind(op) == OpKind.Register)
+            {
+                c.LoadXmm(i.GetOpRegister(op));
+                il.Emit(OpCodes.Call, Sc(t == typeof(double) ? nameof(SseCalls.F64) : nameof(SseCalls.F32)));
+            }
+            else
+            {
+                c.Em.EffectiveAddress(in i);
+                il.Emit(OpCodes.Call, Mc(t == typeof(double) ? nameof(MemoryCalls.ReadF64) : nameof(MemoryCalls.ReadF32)));
+            }
         }
-        else if (shape == SseHandlers.Shape.ShiftImm && i.OpCount == 2 && i.Op1Kind == OpKind.Immediate8)
+        il.Emit(OpCodes.Call, m);
+        if (toGpr) c.Em.StoreReg(i.Op0Register);
+        if (toXmm) c.StoreXmm(i.Op0Register);
+        return true;
+    }
+
+    static bool SseRow(C c, in Instruction i)
+    {
+        var (shape, op, floating, unaligned) = SseHandlers.Row(i.Code);
+        if (op == 0) return false;
+        var il = c.Il;
+        if (shape == SseHandlers.Shape.ToGpr)
         {
-            XmmAddress(c, i.Op0Register);
-            il.Emit(OpCodes.Dup);
-            il.Emit(OpCodes.Ldobj, typeof(V));
-            il.Emit(OpCodes.Ldc_I8, (long)i.Immediate8);
-            il.Emit(OpCodes.Call, shiftCount);
+            if (!IlEmitter.IsGprOperand(in i, 0)) return false;
+            c.MayFault(in i);
+            c.Em.LdState();
+            il.Emit(OpCodes.Ldc_I4, (int)i.Code);
+            XmmSource(c, in i, 1, unaligned);
+            il.Emit(OpCodes.Call, Sc(nameof(SseCalls.ToGpr)));
+            c.Em.StoreReg(i.Op0Register);
+            return true;
         }
-        else return false;
-        il.Emit(OpCodes.Ldc_I8, (long)op);
-        il.Emit(OpCodes.Conv_I);
-        il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, typeof(V), [typeof(V), typeof(V)], null);
-        il.Emit(OpCodes.Stobj, typeof(V));
+        if (!IsXmm(in i, 0)) return false;
+        if (floating || HasMemory(in i)) c.MayFault(in i);
+        switch (shape)
+        {
+            case SseHandlers.Shape.Binary when i.OpCount == 2:
+                if (op == copyOp)
+                {
+                    XmmSource(c, in i, 1, unaligned);
+                    c.StoreXmm(i.Op0Register);
+                    return true;
+                }
+                if (floating)
+                {
+                    c.Em.LdState();
+                    il.Emit(OpCodes.Ldc_I4, (int)i.Code);
+                    c.LoadXmm(i.Op0Register);
+                    XmmSource(c, in i, 1, unaligned);
+                    il.Emit(OpCodes.Call, Sc(nameof(SseCalls.Binary)));
+                    c.StoreXmm(i.Op0Register);
+                    return true;
+                }
+                c.LoadXmm(i.Op0Register);
+                XmmSource(c, in i, 1, unaligned);
+                break;
+            case SseHandlers.Shape.BinaryImm when i.OpCount == 3 && i.Op2Kind == OpKind.Immediate8:
+                if (floating)
+                {
+                    c.Em.LdState();
+                    il.Emit(OpCodes.Ldc_I4, (int)i.Code);
+                    c.LoadXmm(i.Op0Register);
+                    XmmSource(c, in i, 1, unaligned);
+                    il.Emit(OpCodes.Ldc_I4, (int)i.Immediate8);
+                    il.Emit(OpCodes.Call, Sc(nameof(SseCalls.BinaryImm)));
+                    c.StoreXmm(i.Op0Register);
+                    return true;
+                }
+                c.LoadXmm(i.Op0Register);
+                XmmSource(c, in i, 1, unaligned);
+                il.Emit(OpCodes.Ldc_I4, (int)i.Immediate8);
+                CallRow(c, op, [typeof(V), typeof(V), typeof(byte)]);
+                c.StoreXmm(i.Op0Register);
+                return true;
+            case SseHandlers.Shape.ShiftImm when i.OpCount == 2 && i.Op1Kind == OpKind.Immediate8 && !floating:
+                c.LoadXmm(i.Op0Register);
+                il.Emit(OpCodes.Ldc_I8, (long)i.Immediate8);
+                il.Emit(OpCodes.Call, shiftCount);
+                break;
+            case SseHandlers.Shape.ToXmm when floating:
+                c.Em.LdState();
+                il.Emit(OpCodes.Ldc_I4, (int)i.Code);
+                c.LoadXmm(i.Op0Register);
+                c.Em.ReadOperand(in i, 1, Operands.Size(in i, 1));
+                il.Emit(OpCodes.Call, Sc(nameof(SseCalls.ToXmm)));
+                c.StoreXmm(i.Op0Register);
+                return true;
+            case SseHandlers.Shape.Compare when floating:
+                c.Em.LdState();
+                il.Emit(OpCodes.Ldc_I4, (int)i.Code);
+                XmmSource(c, in i, 0, unaligned);
+                XmmSource(c, in i, 1, unaligned);
+                il.Emit(OpCodes.Call, Sc(nameof(SseCalls.Compare)));
+                return true;
+            default:
+                return false;
+        }
+        CallRow(c, op, [typeof(V), typeof(V)]);
+        c.StoreXmm(i.Op0Register);
+        return true;
+    }
+
+    static bool SseMove(C c, in Instruction i)
+    {
+        var il = c.Il; var em = c.Em;
+        switch (i.Code)
+        {
+            case Code.Movaps_xmmm128_xmm or Code.Movapd_xmmm128_xmm or Code.Movdqa_xmmm128_xmm
+                or Code.Movntps_m128_xmm or Code.Movntpd_m128_xmm or Code.Movntdq_m128_xmm:
+                return Store128(c, in i, aligned: true);
+            case Code.Movups_xmmm128_xmm or Code.Movupd_xmmm128_xmm or Code.Movdqu_xmmm128_xmm:
+                return Store128(c, in i, aligned: false);
+            case Code.Movsd_xmm_xmmm64 or Code.Movsd_xmmm64_xmm:
+                return MoveScalar(c, in i, 8);
+            case Code.Movss_xmm_xmmm32 or Code.Movss_xmmm32_xmm:
+                return MoveScalar(c, in i, 4);
+            case Code.Movq_xmmm64_xmm or Code.Movlps_m64_xmm or Code.Movlpd_m64_xmm or Code.Movhps_m64_xmm or Code.Movhpd_m64_xmm:
+            {
+                int from = i.Code is Code.Movhps_m64_xmm or Code.Movhpd_m64_xmm ? 8 : 0;
+                if (i.Op0Kind == OpKind.Register)
+                {
+                    if (i.Code != Code.Movq_xmmm64_xmm) return false;
+                    // movq xmm, xmm: the low quadword, upper cleared.
+                    c.LoadXmm(i.Op1Register);
+                    il.Emit(OpCodes.Call, Sc(nameof(SseCalls.U64)));
+                    il.Emit(OpCodes.Call, Sc(nameof(SseCalls.FromU64)));
+                    c.StoreXmm(i.Op0Register);
+                    return true;
+                }
+                c.MayFault(in i);
+                em.EffectiveAddress(in i);
+                c.LoadXmm(i.Op1Register);
+                il.Emit(OpCodes.Call, Sc(from == 8 ? nameof(SseCalls.U64High) : nameof(SseCalls.U64)));
+                em.WriteMem(8);
+                return true;
+            }
+            case Code.Movd_xmm_rm32 or Code.Movq_xmm_rm64:
+            {
+                if (!IlEmitter.IsGprOperand(in i, 1)) return false;
+                if (i.Op1Kind == OpKind.Memory) c.MayFault(in i);
+                em.ReadOperand(in i, 1, i.Code == Code.Movd_xmm_rm32 ? 4 : 8);
+                il.Emit(OpCodes.Call, Sc(nameof(SseCalls.FromU64)));
+                c.StoreXmm(i.Op0Register);
+                return true;
+            }
+            case Code.Movd_rm32_xmm or Code.Movq_rm64_xmm:
+            {
+                if (!IlEmitter.IsGprOperand(in i, 0)) return false;
+                if (i.Op0Kind == OpKind.Memory) c.MayFault(in i);
+                var t = em.Temp();
+                c.LoadXmm(i.Op1Register);
+                il.Emit(OpCodes.Call, Sc(nameof(SseCalls.U64)));
+                il.Emit(OpCodes.Stloc, t);
+                em.WriteOperand(in i, 0, i.Code == Code.Movd_rm32_xmm ? 4 : 8, t);
+                em.Free(t);
+                return true;
+            }
+            case Code.Pmovmskb_r32_xmm or Code.Pmovmskb_r64_xmm or Code.Movmskpd_r32_xmm or Code.Movmskpd_r64_xmm
+                or Code.Movmskps_r32_xmm or Code.Movmskps_r64_xmm:
+            {
+                c.LoadXmm(i.Op1Register);
+                string name = i.Mnemonic switch
+                {
+                    Mnemonic.Pmovmskb => nameof(SimdInt.Pmovmskb),
+                    Mnemonic.Movmskpd => nameof(SimdShuffle.Movmskpd),
+                    _ => nameof(SimdShuffle.Movmskps),
+                };
+                var type = i.Mnemonic == Mnemonic.Pmovmskb ? typeof(SimdInt) : typeof(SimdShuffle);
+                il.Emit(OpCodes.Call, type.GetMethod(name)!);
+                il.Emit(OpCodes.Conv_U8);
+                em.StoreReg(i.Op0Register);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>movaps/movdqa/movups/... xmm/m128, xmm.</summary>
+    static bool Store128(C c, in Instruction i, bool aligned)
+    {
+        var il = c.Il;
+        if (i.Op0Kind == OpKind.Register)
+        {
+            c.LoadXmm(i.Op1Register);
+            c.StoreXmm(i.Op0Register);
+            return true;
+        }
+        c.MayFault(in i);
+        c.Em.EffectiveAddress(in i);
+        c.LoadXmm(i.Op1Register);
+        il.Emit(OpCodes.Call, Mc(aligned ? nameof(MemoryCalls.WriteV128Aligned) : nameof(MemoryCalls.WriteV128)));
+        return true;
+    }
+
+    /// <summary>movsd/movss: between registers only the low lane moves; a load zero-extends; a store
+    /// writes the low lane.</summary>
+    static bool MoveScalar(C c, in Instruction i, int size)
+    {
+        var il = c.Il;
+        if (i.Op0Kind == OpKind.Register && i.Op1Kind == OpKind.Register)
+        {
+            c.LoadXmm(i.Op0Register);
+            c.LoadXmm(i.Op1Register);
+            il.Emit(OpCodes.Call, typeof(SimdShuffle).GetMethod(size == 8 ? nameof(SimdShuffle.MovsdReg) : nameof(SimdShuffle.MovssReg))!);
+            c.StoreXmm(i.Op0Register);
+            return true;
+        }
+        c.MayFault(in i);
+        if (i.Op0Kind == OpKind.Register)
+        {
+            c.Em.EffectiveAddress(in i);
+            il.Emit(OpCodes.Call, Mc(size == 8 ? nameof(MemoryCalls.ReadV64) : nameof(MemoryCalls.ReadV32)));
+            c.StoreXmm(i.Op0Register);
+            return true;
+        }
+        c.Em.EffectiveAddress(in i);
+        c.LoadXmm(i.Op1Register);
+        il.Emit(OpCodes.Call, Sc(nameof(SseCalls.U64)));
+        c.Em.WriteMem(size);
         return true;
     }
 }

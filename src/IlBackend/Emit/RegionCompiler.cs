@@ -14,7 +14,8 @@ namespace UniJit.IlBackend.Emit;
 /// The IL tier: translates a region (see <see cref="RegionBuilder"/>) into one DynamicMethod.
 ///
 /// Passes: build the region → flag liveness (<see cref="FlagAnalysis"/>) → emit → JIT (on first call).
-/// Shape of the method: registers are loaded into locals, then a try block holds every guest block
+/// Shape of the method: registers (general, and the XMM registers the region names, which are
+/// written through to the state) are loaded into locals, then a try block holds every guest block
 /// as a label; branches between region blocks are IL branches (so loops run without leaving the
 /// method); every exit stores the next RIP and leaves to one shared epilogue that stores the registers
 /// back. Instructions without an inline emitter call the interpreter's own handler (semantics once),
@@ -52,6 +53,13 @@ public sealed unsafe class RegionCompiler : ICompiler
         readonly List<Instruction> fallbackInsns = new();
         readonly Dictionary<Block, bool[]> flagsNeeded;
         readonly LocalBuilder next, curIp, inHelper, icount;
+        /// <summary>XMM registers named by the region's instructions are read from vector locals, loaded at
+        /// entry and after handler calls. Every write goes to both the local and the state, so the state
+        /// is always current: the catch needs no XMM locals, which keeps them out of the exception
+        /// handler's live set, and that is what lets RyuJIT keep them in host registers (measured: a
+        /// local the catch reads lives in the stack frame, and every scalar FP operation went through it).</summary>
+        readonly LocalBuilder?[] xmm = new LocalBuilder?[16];
+        static readonly int xmmOffset = (int)System.Runtime.InteropServices.Marshal.OffsetOf<CpuState>(nameof(CpuState.Xmm));
         public readonly LocalBuilder Fa, Fb, Fr;
         readonly Label epilogue;
         public FusionKind Producer;
@@ -76,6 +84,11 @@ public sealed unsafe class RegionCompiler : ICompiler
             curIp = il.DeclareLocal(typeof(ulong));
             inHelper = il.DeclareLocal(typeof(int));
             icount = il.DeclareLocal(typeof(long));
+            foreach (var b in region.Blocks)
+                foreach (var ins in b.Insns)
+                    for (int k = 0; k < ins.OpCount; k++)
+                        if (ins.GetOpKind(k) == OpKind.Register && ins.GetOpRegister(k) is >= Register.XMM0 and <= Register.XMM15)
+                            xmm[ins.GetOpRegister(k) - Register.XMM0] ??= il.DeclareLocal(typeof(System.Runtime.Intrinsics.Vector128<byte>));
             Fa = il.DeclareLocal(typeof(ulong));
             Fb = il.DeclareLocal(typeof(ulong));
             Fr = il.DeclareLocal(typeof(ulong));
@@ -86,6 +99,30 @@ public sealed unsafe class RegionCompiler : ICompiler
         }
 
         public IlEmitter Em => em;
+
+        /// <summary>Pushes XMM register <paramref name="r"/> (a Vector128&lt;byte&gt;).</summary>
+        public void LoadXmm(Register r) => il.Emit(OpCodes.Ldloc, xmm[r - Register.XMM0]!);
+
+        /// <summary>Pops a Vector128&lt;byte&gt; into XMM register <paramref name="r"/> (local and state).</summary>
+        public void StoreXmm(Register r)
+        {
+            var l = xmm[r - Register.XMM0]!;
+            il.Emit(OpCodes.Stloc, l);
+            em.LdStateAddr(xmmOffset + 16 * (r - Register.XMM0));
+            il.Emit(OpCodes.Ldloc, l);
+            il.Emit(OpCodes.Stobj, typeof(System.Runtime.Intrinsics.Vector128<byte>));
+        }
+
+        void ReloadXmm()
+        {
+            for (int r = 0; r < 16; r++)
+            {
+                if (xmm[r] == null) continue;
+                em.LdStateAddr(xmmOffset + 16 * r);
+                il.Emit(OpCodes.Ldobj, typeof(System.Runtime.Intrinsics.Vector128<byte>));
+                il.Emit(OpCodes.Stloc, xmm[r]!);
+            }
+        }
         public ILGenerator Il => il;
 
         public RegionCode Emit()
@@ -110,6 +147,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             regionWritten &= regionUsed;
             int written = regionWritten;
             em.Reload(regionUsed);
+            ReloadXmm();
             il.BeginExceptionBlock();
             foreach (var b in region.Blocks) EmitBlock(b);
             il.BeginCatchBlock(typeof(Exception));
@@ -317,6 +355,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Ldc_I4_0);
             il.Emit(OpCodes.Stloc, inHelper);
             em.Reload(written);
+            ReloadXmm();
             ended = false;
             if (ins.FlowControl != FlowControl.Next || ins.Code == Code.Syscall)
             {

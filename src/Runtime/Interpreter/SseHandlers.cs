@@ -34,9 +34,14 @@ public static unsafe partial class SseHandlers
     /// <summary>True the first time (code, imm8) runs: the caller then runs the (pure) semantic
     /// method once outside the MXCSR scope so that its JIT compilation happens there.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool Cold(in Instruction i, byte imm)
+    internal static bool Cold(in Instruction i, byte imm) => Cold(i.Code, imm);
+
+    /// <summary>True the first time (code, imm8) runs; for the IL tier's calls to Floating rows
+    /// (see <see cref="Row(Code)"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Cold(Code code, byte imm)
     {
-        int k = (int)i.Code * 256 + imm;
+        int k = (int)code * 256 + imm;
         ref ulong w = ref warm[k >> 6];
         ulong bit = 1UL << (k & 63);
         if ((w & bit) != 0) return false;
@@ -147,8 +152,9 @@ public static unsafe partial class SseHandlers
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static V* X(CpuState* s, Reg r) => (V*)(s->Xmm + (r - Reg.XMM0) * 16);
 
+    /// <summary>#GP for a misaligned legacy-SSE 16-byte access: SIGSEGV with SI_KERNEL.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal static void Misaligned() => throw new GuestSignalException(Signals.SIGSEGV, 128 /* SI_KERNEL */, 0);
+    public static void Misaligned() => throw new GuestSignalException(Signals.SIGSEGV, 128 /* SI_KERNEL */, 0);
 
     /// <summary>Checks a legacy-SSE 16-byte access: misaligned → #GP unless the code allows it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using V = System.Runtime.Intrinsics.Vector128<byte>;
@@ -11,24 +12,24 @@ namespace UniJit.Runtime.Semantics;
 /// </summary>
 public static class SimdShuffle
 {
-    public static V Shufps(V a, V b, byte imm)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Shufps(V a, V b, byte imm)
     {
         var x = a.AsUInt32(); var y = b.AsUInt32();
         return Vector128.Create(x.GetElement(imm & 3), x.GetElement((imm >> 2) & 3),
             y.GetElement((imm >> 4) & 3), y.GetElement(imm >> 6)).AsByte();
     }
 
-    public static V Shufpd(V a, V b, byte imm) =>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Shufpd(V a, V b, byte imm) =>
         Vector128.Create(a.AsUInt64().GetElement(imm & 1), b.AsUInt64().GetElement((imm >> 1) & 1)).AsByte();
 
-    public static V Pshufd(V a, V b, byte imm)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pshufd(V a, V b, byte imm)
     {
         var y = b.AsUInt32();
         return Vector128.Create(y.GetElement(imm & 3), y.GetElement((imm >> 2) & 3),
             y.GetElement((imm >> 4) & 3), y.GetElement(imm >> 6)).AsByte();
     }
 
-    public static V Pshuflw(V a, V b, byte imm)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pshuflw(V a, V b, byte imm)
     {
         var y = b.AsUInt16();
         var lo = Vector128.Create(y.GetElement(imm & 3), y.GetElement((imm >> 2) & 3),
@@ -36,7 +37,7 @@ public static class SimdShuffle
         return Vector128.Create(lo.GetElement(0), b.AsUInt64().GetElement(1)).AsByte();
     }
 
-    public static V Pshufhw(V a, V b, byte imm)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pshufhw(V a, V b, byte imm)
     {
         var y = b.AsUInt16();
         var hi = Vector128.Create(y.GetElement(4 + (imm & 3)), y.GetElement(4 + ((imm >> 2) & 3)),
@@ -44,40 +45,40 @@ public static class SimdShuffle
         return Vector128.Create(b.AsUInt64().GetElement(0), hi.GetElement(0)).AsByte();
     }
 
-    public static V Unpcklps(V a, V b) => Sse.UnpackLow(a.AsSingle(), b.AsSingle()).AsByte();
-    public static V Unpckhps(V a, V b) => Sse.UnpackHigh(a.AsSingle(), b.AsSingle()).AsByte();
-    public static V Unpcklpd(V a, V b) => Sse2.UnpackLow(a.AsUInt64(), b.AsUInt64()).AsByte();
-    public static V Unpckhpd(V a, V b) => Sse2.UnpackHigh(a.AsUInt64(), b.AsUInt64()).AsByte();
-    public static V Movhlps(V a, V b) => Vector128.Create(b.AsUInt64().GetElement(1), a.AsUInt64().GetElement(1)).AsByte();
-    public static V Movlhps(V a, V b) => Vector128.Create(a.AsUInt64().GetElement(0), b.AsUInt64().GetElement(0)).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Unpcklps(V a, V b) => Sse.UnpackLow(a.AsSingle(), b.AsSingle()).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Unpckhps(V a, V b) => Sse.UnpackHigh(a.AsSingle(), b.AsSingle()).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Unpcklpd(V a, V b) => Sse2.UnpackLow(a.AsUInt64(), b.AsUInt64()).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Unpckhpd(V a, V b) => Sse2.UnpackHigh(a.AsUInt64(), b.AsUInt64()).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Movhlps(V a, V b) => Vector128.Create(b.AsUInt64().GetElement(1), a.AsUInt64().GetElement(1)).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Movlhps(V a, V b) => Vector128.Create(a.AsUInt64().GetElement(0), b.AsUInt64().GetElement(0)).AsByte();
 
-    public static V Movsldup(V a, V b)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Movsldup(V a, V b)
     {
         var y = b.AsUInt32();
         return Vector128.Create(y.GetElement(0), y.GetElement(0), y.GetElement(2), y.GetElement(2)).AsByte();
     }
 
-    public static V Movshdup(V a, V b)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Movshdup(V a, V b)
     {
         var y = b.AsUInt32();
         return Vector128.Create(y.GetElement(1), y.GetElement(1), y.GetElement(3), y.GetElement(3)).AsByte();
     }
 
-    public static V Movddup(V a, V b) => Vector128.Create(b.AsUInt64().GetElement(0)).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Movddup(V a, V b) => Vector128.Create(b.AsUInt64().GetElement(0)).AsByte();
 
     /// <summary>movss/movsd xmm, xmm: the low lane from b, the rest of a.</summary>
-    public static V MovssReg(V a, V b) => a.AsUInt32().WithElement(0, b.AsUInt32().GetElement(0)).AsByte();
-    public static V MovsdReg(V a, V b) => a.AsUInt64().WithElement(0, b.AsUInt64().GetElement(0)).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V MovssReg(V a, V b) => a.AsUInt32().WithElement(0, b.AsUInt32().GetElement(0)).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V MovsdReg(V a, V b) => a.AsUInt64().WithElement(0, b.AsUInt64().GetElement(0)).AsByte();
     /// <summary>movq xmm, xmm/m64: the low quadword, upper zeroed.</summary>
-    public static V Movq(V a, V b) => Vector128.CreateScalar(b.AsUInt64().GetElement(0)).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Movq(V a, V b) => Vector128.CreateScalar(b.AsUInt64().GetElement(0)).AsByte();
     /// <summary>movlps/movlpd xmm, m64 and movhps/movhpd xmm, m64 (b holds the loaded quadword).</summary>
-    public static V MovLow(V a, V b) => a.AsUInt64().WithElement(0, b.AsUInt64().GetElement(0)).AsByte();
-    public static V MovHigh(V a, V b) => a.AsUInt64().WithElement(1, b.AsUInt64().GetElement(0)).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V MovLow(V a, V b) => a.AsUInt64().WithElement(0, b.AsUInt64().GetElement(0)).AsByte();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V MovHigh(V a, V b) => a.AsUInt64().WithElement(1, b.AsUInt64().GetElement(0)).AsByte();
     /// <summary>A plain copy of the source (movaps, movdqu, lddqu, ...).</summary>
-    public static V Copy(V a, V b) => b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Copy(V a, V b) => b;
 
     /// <summary>insertps: imm8[7:6] source lane (0 for a memory source), [5:4] destination lane, [3:0] zero mask.</summary>
-    public static V Insertps(V a, V b, byte imm)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Insertps(V a, V b, byte imm)
     {
         uint v = b.AsUInt32().GetElement(imm >> 6);
         var r = a.AsUInt32().WithElement((imm >> 4) & 3, v);
@@ -87,6 +88,6 @@ public static class SimdShuffle
     }
 
     /// <summary>movmskps / movmskpd: the sign bits.</summary>
-    public static uint Movmskps(V a) => (uint)Sse.MoveMask(a.AsSingle());
-    public static uint Movmskpd(V a) => (uint)Sse2.MoveMask(a.AsDouble());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint Movmskps(V a) => (uint)Sse.MoveMask(a.AsSingle());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static uint Movmskpd(V a) => (uint)Sse2.MoveMask(a.AsDouble());
 }

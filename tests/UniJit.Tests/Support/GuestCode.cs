@@ -61,6 +61,21 @@ public static unsafe class GuestCode
         return cpu;
     }
 
+    /// <summary>Maps code (written at <see cref="CodeAddress"/>), stack and data, and returns a process that
+    /// runs it in <paramref name="tier"/>. Run it many times (set RIP, RSP and the state first): its
+    /// translations are kept between runs, so a snippet is compiled once.</summary>
+    public static GuestProcess Load(byte[] code, Tier tier)
+    {
+        Map(CodeAddress, 0x10000, Native.PROT_READ | Native.PROT_WRITE);
+        Map(StackTop - 0x10000, 0x10000, Native.PROT_READ | Native.PROT_WRITE);
+        Map(DataAddress, DataSize, Native.PROT_READ | Native.PROT_WRITE);
+        GuestMemory.WriteBytes(CodeAddress, code);
+        AddressSpace.Protect(CodeAddress, 0x10000, Native.PROT_READ | Native.PROT_EXEC);
+        var process = new GuestProcess(new RunOptions { Tier = tier }) { Syscalls = new ExitOnly() };
+        if (tier != Tier.Interp) process.Compiler = new UniJit.IlBackend.Emit.RegionCompiler();
+        return process;
+    }
+
     public static GuestOutcome LastOutcome { get; private set; }
 
     static void Map(ulong at, ulong size, int prot)

@@ -9,9 +9,10 @@ using static Iced.Intel.AssemblerRegisters;
 namespace UniJit.Tests.Semantics.Sse;
 
 /// <summary>
-/// SSE instructions inside IL-tier regions, where they run as handler calls between translated
-/// integer code: the general registers and flags they read and write (pcmpistri's ECX, comisd's
-/// flags, cvttsd2si's destination, ...) must pass between the region's locals and the CPU state.
+/// SSE instructions inside IL-tier regions, mixed with translated integer code (some emitted inline,
+/// some as handler calls): the general and XMM registers and flags they read and write (pcmpistri's
+/// ECX, comisd's flags, cvttsd2si's destination, ...) must pass between the region's locals and the
+/// CPU state. (Every SSE oracle case also runs in the IL tier against the CPU: SseDiff.Check.)
 /// Each snippet runs in the interpreter and the JIT tier from the same random state; everything
 /// must agree (the interpreter is checked against the CPU by the other SSE tests).
 /// </summary>
