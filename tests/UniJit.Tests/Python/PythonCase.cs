@@ -9,7 +9,9 @@ namespace UniJit.Tests.Python;
 /// header comments (its first 10 lines) may give <c># run: ARGS</c> (the python command line after
 /// <c>python3</c>; double quotes group; several lines make several cases <c>script#1</c>, <c>script#2</c>,
 /// ...; default: the script's own file name) and <c># stdin: text</c> (C escapes \n \t \\; <c>@self</c>
-/// feeds the script itself). Runs happen in the scripts folder, so tracebacks name relative paths.
+/// feeds the script itself) and <c># tiers: interp auto</c> (default: all three; the jit tier compiles
+/// every block at first use, ~10x the interpreter's start-up, so scripts that only exercise the
+/// command line rather than new guest code leave it out to keep ./test short). Runs happen in the scripts folder, so tracebacks name relative paths.
 /// </summary>
 public sealed class PythonCase
 {
@@ -17,6 +19,9 @@ public sealed class PythonCase
     public required string Script { get; init; }
     public required IReadOnlyList<string> Args { get; init; }
     public byte[] Stdin { get; init; } = [];
+    public IReadOnlyList<string> Tiers { get; init; } = AllTiers;
+
+    public static readonly string[] AllTiers = ["interp", "jit", "auto"];
 
     /// <summary>The guest and the native oracle: Debian's build (the <c>python3</c> on PATH may be another one).</summary>
     public const string Python = "/usr/bin/python3";
@@ -39,9 +44,11 @@ public sealed class PythonCase
             string file = Path.GetFileName(path), script = Path.GetFileNameWithoutExtension(path);
             var runs = new List<List<string>>();
             byte[] stdin = [];
+            IReadOnlyList<string> tiers = AllTiers;
             foreach (var line in File.ReadLines(path).Take(10))
             {
                 if (line.StartsWith("# run:", StringComparison.Ordinal)) runs.Add(CorpusProgram.SplitArgs(line[6..]));
+                else if (line.StartsWith("# tiers:", StringComparison.Ordinal)) tiers = CorpusProgram.SplitArgs(line[8..]);
                 else if (line.StartsWith("# stdin:", StringComparison.Ordinal))
                 {
                     string text = line[8..].Trim();
@@ -52,7 +59,7 @@ public sealed class PythonCase
             for (int i = 0; i < runs.Count; i++)
             {
                 string name = runs.Count == 1 ? script : $"{script}#{i + 1}";
-                result[name] = new PythonCase { Name = name, Script = script, Args = runs[i], Stdin = stdin };
+                result[name] = new PythonCase { Name = name, Script = script, Args = runs[i], Stdin = stdin, Tiers = tiers };
             }
         }
         return result;

@@ -16,7 +16,8 @@ public abstract class PythonScriptTestsBase(ITestOutputHelper output)
 {
     protected abstract string Tier { get; }
 
-    public static IEnumerable<object[]> Cases => PythonCase.All.Keys.Select(k => new object[] { k });
+    public static IEnumerable<object[]> Cases(string tier) =>
+        PythonCase.All.Values.Where(c => c.Tiers.Contains(tier)).Select(c => new object[] { c.Name });
 
     static readonly ConcurrentDictionary<string, Lazy<ProcessResult>> nativeRuns = new();
     static readonly TimeSpan NativeTimeout = TimeSpan.FromSeconds(30);
@@ -62,7 +63,7 @@ public sealed class PythonScriptTestsInterp(ITestOutputHelper output) : PythonSc
 {
     protected override string Tier => "interp";
 
-    [Theory, MemberData(nameof(Cases), MemberType = typeof(PythonScriptTestsBase))]
+    [Theory, MemberData(nameof(Cases), "interp", MemberType = typeof(PythonScriptTestsBase))]
     public void MatchesNative(string name) => Check(name);
 }
 
@@ -70,7 +71,7 @@ public sealed class PythonScriptTestsJit(ITestOutputHelper output) : PythonScrip
 {
     protected override string Tier => "jit";
 
-    [Theory, MemberData(nameof(Cases), MemberType = typeof(PythonScriptTestsBase))]
+    [Theory, MemberData(nameof(Cases), "jit", MemberType = typeof(PythonScriptTestsBase))]
     public void MatchesNative(string name) => Check(name);
 }
 
@@ -78,7 +79,7 @@ public sealed class PythonScriptTestsAuto(ITestOutputHelper output) : PythonScri
 {
     protected override string Tier => "auto";
 
-    [Theory, MemberData(nameof(Cases), MemberType = typeof(PythonScriptTestsBase))]
+    [Theory, MemberData(nameof(Cases), "auto", MemberType = typeof(PythonScriptTestsBase))]
     public void MatchesNative(string name) => Check(name);
 }
 
@@ -94,6 +95,8 @@ public class PythonCaseTests
             Assert.True(e.Tier is "*" or "interp" or "jit" or "auto", $"line {e.Line}: tier must be interp, jit, auto or *");
             Assert.True(e.Reason.Length >= 10, $"line {e.Line}: give a real reason");
         }
+        foreach (var c in PythonCase.All.Values)
+            Assert.True(c.Tiers.Count > 0 && c.Tiers.All(t => PythonCase.AllTiers.Contains(t)), $"{c.Name}: bad '# tiers:' line");
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 # sys.exit with a status, output on both streams, atexit handlers
+# tiers: interp auto
 # run: exit_status.py 7
 # run: exit_status.py
 # run: exit_status.py notanumber

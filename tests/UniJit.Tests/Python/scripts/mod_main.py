@@ -1,4 +1,5 @@
 # -m with a module from the working directory, and -m with a library module reading stdin
+# tiers: interp auto
 # run: -m mod_main x "y z"
 # run: -m json.tool --sort-keys
 # run: -S -c "import sys; print(sys.argv, len(sys.path) > 0); sys.exit(5)" arg

@@ -1,4 +1,5 @@
 # the script itself arrives on standard input: `python3 -` and `python3 - args`
+# tiers: interp auto
 # run: -
 # run: - first "second arg"
 # stdin: @self

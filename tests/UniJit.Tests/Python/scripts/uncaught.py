@@ -1,4 +1,5 @@
 # an uncaught exception: the traceback on stderr and exit status 1, then argument echo
+# tiers: interp auto
 # run: uncaught.py b
 # run: uncaught.py a "two words"
 import sys
