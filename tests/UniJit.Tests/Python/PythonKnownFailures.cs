@@ -33,4 +33,8 @@ public static class PythonKnownFailures
 
     public static Entry? Find(PythonCase c, string tier) =>
         Entries.FirstOrDefault(e => (e.Case == "*" || e.Case == c.Name || e.Case == c.Script) && (e.Tier == "*" || e.Tier == tier));
+
+    /// <summary>For cases that are not scripts (the REPL sessions, <c>repl_NAME</c>).</summary>
+    public static Entry? Find(string name, string tier) =>
+        Entries.FirstOrDefault(e => (e.Case == "*" || e.Case == name) && (e.Tier == "*" || e.Tier == tier));
 }
