@@ -21,7 +21,7 @@ public abstract class PythonScriptTestsBase(ITestOutputHelper output)
 
     static readonly ConcurrentDictionary<string, Lazy<ProcessResult>> nativeRuns = new();
     static readonly TimeSpan NativeTimeout = TimeSpan.FromSeconds(30);
-    static readonly TimeSpan GuestTimeout = TimeSpan.FromSeconds(300);
+    static readonly TimeSpan GuestTimeout = TimeSpan.FromSeconds(600);
 
     protected void Check(string name)
     {
