@@ -1,4 +1,5 @@
 # signal.signal / os.kill / signal.alarm reach Python handlers (needs guest signal delivery)
+# tiers: auto
 import signal, os, time
 got = []
 signal.signal(signal.SIGUSR1, lambda s, f: got.append(s))

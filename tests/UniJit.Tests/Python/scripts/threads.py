@@ -1,4 +1,5 @@
 # threading (needs clone with CLONE_THREAD) and a thread pool
+# tiers: auto
 import threading, concurrent.futures
 total = [0]
 lock = threading.Lock()
