@@ -8,7 +8,7 @@ printed so far), so the transcript does not depend on timing. After the last chu
 program to exit and prints the transcript (repr of the bytes, one line per chunk) and the exit status.
 The unijit Python tests run it once with the native python3 and once under unijit and compare.
 """
-import os, pty, select, sys, time
+import os, pty, select, signal, sys, time
 
 PROMPTS = (b'>>> ', b'... ')
 
@@ -19,6 +19,9 @@ def main():
     cmd = sys.argv[2:]
     pid, fd = pty.fork()
     if pid == 0:
+        # a test host may run us with SIGINT ignored, which Python would inherit (and then Ctrl-C does nothing)
+        for s in (signal.SIGINT, signal.SIGQUIT):
+            signal.signal(s, signal.SIG_DFL)
         os.execv(cmd[0], cmd)
     out = bytearray()
     seen = 0
