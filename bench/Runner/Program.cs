@@ -3,7 +3,9 @@ using System.Globalization;
 
 // Whole-program benchmark: builds bench/programs/*.c with gcc -O2 -static, runs each natively, under
 // UniJit (in the tiers asked for) and under qemu-x86_64, alternating the runners in every round, and
-// prints medians, ratios and peak memory. Outputs are compared with the native run's.
+// prints medians, ratios and peak memory. Outputs are compared with the native run's. With Debian's
+// /usr/bin/python3 present, Python rows follow: start-up (`-c pass`, `-S -c pass`) and the pure-Python
+// workloads of bench/python/*.py (named py-*), run by that python3 natively, under UniJit and under qemu.
 //
 //   dotnet run -c Release --project bench/Runner -- [--runs N] [--tiers jit,interp] [--only a,b] [--scale N] [--cpu]
 //
@@ -37,8 +39,21 @@ if (!haveTime) Console.Error.WriteLine("note: /usr/bin/time not found (apt-get i
 
 string outDir = Path.Combine(root, "bench", ".build");
 Directory.CreateDirectory(outDir);
+const string Python = "/usr/bin/python3";
+// (row name, C source to build or null, the guest command line after the runner's own prefix)
 var programs = Directory.GetFiles(Path.Combine(root, "bench", "programs"), "*.c").OrderBy(p => p)
-    .Where(p => only == null || only.Contains(Path.GetFileNameWithoutExtension(p))).ToList();
+    .Select(p => (name: Path.GetFileNameWithoutExtension(p), src: (string?)p,
+                  cmd: new[] { Path.Combine(outDir, Path.GetFileNameWithoutExtension(p)), scale.ToString() }))
+    .ToList();
+if (File.Exists(Python))
+{
+    programs.Add(("py-start", null, [Python, "-c", "pass"]));
+    programs.Add(("py-start-S", null, [Python, "-S", "-c", "pass"]));
+    foreach (var py in Directory.GetFiles(Path.Combine(root, "bench", "python"), "*.py").OrderBy(p => p))
+        programs.Add(("py-" + Path.GetFileNameWithoutExtension(py), null, [Python, py, scale.ToString()]));
+}
+else Console.Error.WriteLine($"note: {Python} not found (apt-get install python3.11); the Python rows are left out");
+programs = programs.Where(p => only == null || only.Contains(p.name)).ToList();
 
 var runners = new List<(string name, Func<string, string[]> cmd)> { ("native", exe => [exe]) };
 foreach (var t in tiers) runners.Add(($"unijit-{t}", exe => [unijit, $"--tier={t}", exe]));
@@ -55,11 +70,10 @@ Console.WriteLine(string.Join(" | ", header));
 var ratios = runners.ToDictionary(r => r.name, _ => new List<double>());
 var vsQemu = tiers.ToDictionary(t => t, _ => new List<double>());
 
-foreach (var src in programs)
+foreach (var (name, src, cmd) in programs)
 {
-    string name = Path.GetFileNameWithoutExtension(src);
-    string exe = Path.Combine(outDir, name);
-    if (!File.Exists(exe) || File.GetLastWriteTimeUtc(exe) < File.GetLastWriteTimeUtc(src))
+    string exe = cmd[0];
+    if (src != null && (!File.Exists(exe) || File.GetLastWriteTimeUtc(exe) < File.GetLastWriteTimeUtc(src)))
         Run("gcc", "-O2", "-static", "-o", exe, src, "-lm");
     var times = runners.ToDictionary(r => r.name, _ => new List<double>());
     var mem = runners.ToDictionary(r => r.name, _ => 0L);
@@ -68,7 +82,7 @@ foreach (var src in programs)
     {
         foreach (var r in runners)
         {
-            var (secs, kb, output) = Measure(r.cmd(exe).Append(scale.ToString()).ToArray());
+            var (secs, kb, output) = Measure(r.cmd(exe).Concat(cmd.Skip(1)).ToArray());
             expected ??= output;
             if (output != expected) Console.Error.WriteLine($"warning: {name} under {r.name} printed different output");
             times[r.name].Add(secs);

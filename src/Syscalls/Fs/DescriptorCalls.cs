@@ -102,7 +102,7 @@ public static unsafe class DescriptorCalls
                 return Native.Sys(16, host, req, (long)a.A2);
             case 0x5451: /* FIOCLEX */ k.Fds.SetCloExec(fd, true); return 0;
             case 0x5450: /* FIONCLEX */ k.Fds.SetCloExec(fd, false); return 0;
-            default: return -Errno.ENOTTY;
+            default: return Net.InterfaceIoctls.Try(host, req, a.A2) ?? -Errno.ENOTTY;
         }
     }
 }
