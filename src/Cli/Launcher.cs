@@ -12,6 +12,7 @@ public static partial class Launcher
 {
     const string Usage = """
         usage: unijit [options] PROGRAM [ARGS...]
+               unijit extract BINARY DIR   copy BINARY and the libraries it loads into DIR (for -r DIR)
           --tier=auto|interp|jit   execution tier (default auto)
           --strace                 log every system call to stderr
           --stats                  print execution statistics at exit
@@ -28,6 +29,7 @@ public static partial class Launcher
     {
         try
         {
+            if (args.Length > 0 && args[0] == "extract") return RunExtract(args[1..]);
             return Run(args);
         }
         catch (ElfLoadException e)
@@ -49,6 +51,20 @@ public static partial class Launcher
     }
 
     sealed class UsageException(string m) : Exception(m);
+
+    /// <summary><c>unijit extract BINARY DIR</c> (<see cref="Extractor"/>): file-system errors become one line.</summary>
+    static int RunExtract(string[] args)
+    {
+        try
+        {
+            return Extractor.Run(args);
+        }
+        catch (Exception e) when (e is Extractor.ExtractException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"unijit: extract: {e.Message}");
+            return e is Extractor.ExtractException && e.Message.StartsWith("usage:") ? 2 : 1;
+        }
+    }
 
     static int Run(string[] args)
     {
