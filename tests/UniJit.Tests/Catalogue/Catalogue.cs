@@ -25,6 +25,9 @@ public static class Catalogue
         new("md5sum", ["md5sum", "text.txt", "bin.dat"]),
         new("date-epoch", ["date", "-d", "@0", "-u"]),
         new("missing-file", ["cat", "no-such-file"]),
+        // not a terminal: the terminal ioctls answer ENOTTY as the host's do
+        new("stty-not-a-tty", ["stty", "-a"]),
+        new("tty-not-a-tty", ["tty"]),
 
         // bc with the math library; scale=500 pi is the expensive one (scale=200 in the interpreter,
         // where 500 digits take ~10 s alone)
