@@ -122,6 +122,7 @@ public static partial class Launcher
         ElfImage? interp = null;
         if (image.Interpreter != null) interp = ElfImage.Open(HostPathFor(image.Interpreter, opt));
 
+        KeepOwnStderr();
         var process = new GuestProcess(opt) { ExePath = Path.GetFullPath(image.Path) };
         var cpu = new Cpu(process) { Tid = Environment.ProcessId };
         process.Syscalls = new UniJit.Syscalls.LinuxSyscalls(process);
@@ -225,6 +226,18 @@ public static partial class Launcher
             return OpenWithShebang(HostPathFor(interp, opt), interp, guestArgs, opt, depth + 1);
         }
         return (ElfImage.Open(hostPath), guestPath);
+    }
+
+    [LibraryImport("libc")] private static partial int fcntl(int fd, int cmd, int arg);
+
+    /// <summary>UniJit's own messages (--stats, the death report) go to a private duplicate of fd 2: guests
+    /// such as coreutils close their stderr at exit (gnulib's close_stdout), which closes the host's fd 2.</summary>
+    static void KeepOwnStderr()
+    {
+        int fd = fcntl(2, 1030 /* F_DUPFD_CLOEXEC */, 3);
+        if (fd < 0) return;
+        var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, 1);
+        Console.SetError(new StreamWriter(stream, new System.Text.UTF8Encoding(false)) { AutoFlush = true });
     }
 
     [LibraryImport("libc")] private static partial int kill(int pid, int sig);

@@ -20,7 +20,7 @@ public class TerminalTests
             : pty.Run(file, args, Env);
     }
 
-    static void SameOnPty(string file, params string[] args)
+    static byte[] SameOnPty(string file, params string[] args)
     {
         var (ns, nout) = OnPty(false, file, args, 30, 97);
         var (gs, gout) = OnPty(true, file, args, 30, 97);
@@ -28,10 +28,16 @@ public class TerminalTests
         string diff = TextDiff.Describe("terminal output", nout, gout);
         Assert.True(diff.Length == 0, $"repro: {TestPaths.Unijit} {file} {string.Join(' ', args)} (on a 30x97 pty)\n{diff}");
         Assert.Equal(ns, gs);
+        return nout;
     }
 
     [Fact]
-    public void LsColoursAndColumns() => SameOnPty("/bin/ls", "--color=auto", "-C", "/usr/lib", "/usr/bin");
+    public void LsColoursAndColumns()
+    {
+        var output = SameOnPty("/bin/ls", "--color=auto", "-C", "/usr/lib", "/usr/bin");
+        // Natively ls saw a terminal: its output has colour escapes.
+        Assert.Contains((byte)0x1B, output);
+    }
 
     [Fact]
     public void SttyReportsTheTerminal() => SameOnPty("/bin/stty", "-a");
