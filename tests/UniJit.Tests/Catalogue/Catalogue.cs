@@ -18,6 +18,8 @@ public static class Catalogue
         // coreutils
         new("echo", ["echo", "hello", "two  words", "", "-n", "é"]),
         new("ls-la-usr-lib", ["ls", "-la", "/usr/lib"]),
+        // the loader run as the program, loading the real one (as `ld.so --list` and ldd do)
+        new("ld.so-direct", ["/lib64/ld-linux-x86-64.so.2", "/bin/echo", "started", "by", "ld.so"]),
         new("cat", ["cat", "text.txt", "-", "bin.dat"]) { Stdin = _ => Encoding.ASCII.GetBytes("from stdin\n") },
         new("sort-n", ["sort", "-n", "nums.txt"]),
         new("wc", ["wc", "text.txt", "nums.txt", "bin.dat"]),

@@ -26,6 +26,7 @@ public abstract class CatalogueTestsBase(ITestOutputHelper output)
     /// <summary>The program's full path as a shell would find it in the fixed PATH (argv[0] is the same natively and under UniJit).</summary>
     public static string Which(string program)
     {
+        if (program.StartsWith('/')) return program;
         foreach (var dir in ProcessRunner.FixedEnvironment["PATH"].Split(':'))
         {
             string p = Path.Combine(dir, program);
