@@ -5,7 +5,8 @@ using System.Globalization;
 // UniJit (in the tiers asked for) and under qemu-x86_64, alternating the runners in every round, and
 // prints medians, ratios and peak memory. Outputs are compared with the native run's. With Debian's
 // /usr/bin/python3 present, Python rows follow: start-up (`-c pass`, `-S -c pass`) and the pure-Python
-// workloads of bench/python/*.py (named py-*), run by that python3 natively, under UniJit and under qemu.
+// workloads of bench/python/*.py (named py-*), run by that python3 natively, under UniJit and under qemu. Start-up rows
+// (startup-true, startup-ls, startup-sqlite3) run dynamically linked Debian programs the same way.
 //
 //   dotnet run -c Release --project bench/Runner -- [--runs N] [--tiers jit,interp] [--only a,b] [--scale N] [--cpu]
 //
@@ -70,11 +71,29 @@ Console.WriteLine(string.Join(" | ", header));
 var ratios = runners.ToDictionary(r => r.name, _ => new List<double>());
 var vsQemu = tiers.ToDictionary(t => t, _ => new List<double>());
 
+var cases = new List<(string name, string exe, string[] args)>();
 foreach (var (name, src, cmd) in programs)
 {
     string exe = cmd[0];
     if (src != null && (!File.Exists(exe) || File.GetLastWriteTimeUtc(exe) < File.GetLastWriteTimeUtc(src)))
         Run("gcc", "-O2", "-static", "-o", exe, src, "-lm");
+    cases.Add((name, exe, cmd.Skip(1).ToArray()));
+}
+// Start-up rows: dynamically linked Debian programs (the distribution's ld-linux loads libc etc.)
+// whose run is mostly process, loader and library start-up.
+const string StartupSql = "CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT); " +
+    "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1000) INSERT INTO t SELECT i, printf('r%d', i) FROM c; " +
+    "CREATE INDEX tb ON t(b); SELECT count(*), max(b) FROM t WHERE a % 7 = 0;";
+foreach (var (name, exe, a) in new (string, string, string[])[]
+{
+    ("startup-true", "/bin/true", []),
+    ("startup-ls", "/bin/ls", ["-la", "/usr/lib"]),
+    ("startup-sqlite3", "/usr/bin/sqlite3", [":memory:", StartupSql]),
+})
+    if ((only == null || only.Contains(name)) && File.Exists(exe)) cases.Add((name, exe, a));
+
+foreach (var (name, exe, caseArgs) in cases)
+{
     var times = runners.ToDictionary(r => r.name, _ => new List<double>());
     var mem = runners.ToDictionary(r => r.name, _ => 0L);
     string? expected = null;
@@ -82,7 +101,7 @@ foreach (var (name, src, cmd) in programs)
     {
         foreach (var r in runners)
         {
-            var (secs, kb, output) = Measure(r.cmd(exe).Concat(cmd.Skip(1)).ToArray());
+            var (secs, kb, output) = Measure(r.cmd(exe).Concat(caseArgs).ToArray());
             expected ??= output;
             if (output != expected) Console.Error.WriteLine($"warning: {name} under {r.name} printed different output");
             times[r.name].Add(secs);

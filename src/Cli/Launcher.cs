@@ -12,6 +12,7 @@ public static partial class Launcher
 {
     const string Usage = """
         usage: unijit [options] PROGRAM [ARGS...]
+               unijit extract BINARY DIR   copy BINARY and the libraries it loads into DIR (for -r DIR)
           --tier=auto|interp|jit   execution tier (default auto)
           --strace                 log every system call to stderr
           --stats                  print execution statistics at exit
@@ -26,8 +27,10 @@ public static partial class Launcher
 
     public static int Start(string[] args)
     {
+        mainEntered = DateTime.UtcNow;
         try
         {
+            if (args.Length > 0 && args[0] == "extract") return RunExtract(args[1..]);
             return Run(args);
         }
         catch (ElfLoadException e)
@@ -49,6 +52,20 @@ public static partial class Launcher
     }
 
     sealed class UsageException(string m) : Exception(m);
+
+    /// <summary><c>unijit extract BINARY DIR</c> (<see cref="Extractor"/>): file-system errors become one line.</summary>
+    static int RunExtract(string[] args)
+    {
+        try
+        {
+            return Extractor.Run(args);
+        }
+        catch (Exception e) when (e is Extractor.ExtractException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"unijit: extract: {e.Message}");
+            return e is Extractor.ExtractException && e.Message.StartsWith("usage:") ? 2 : 1;
+        }
+    }
 
     static int Run(string[] args)
     {
@@ -105,16 +122,18 @@ public static partial class Launcher
         ElfImage? interp = null;
         if (image.Interpreter != null) interp = ElfImage.Open(HostPathFor(image.Interpreter, opt));
 
+        KeepOwnStderr();
         var process = new GuestProcess(opt) { ExePath = Path.GetFullPath(image.Path) };
         var cpu = new Cpu(process) { Tid = Environment.ProcessId };
         process.Syscalls = new UniJit.Syscalls.LinuxSyscalls(process);
         if (opt.Tier != Tier.Interp) process.Compiler = new UniJit.IlBackend.Emit.RegionCompiler();
         ProgramLoader.Load(cpu, image, interp, execFn, guestArgs, env, Cpuid.Hwcap);
+        var ready = DateTime.UtcNow;
         process.Threads[cpu.Tid] = cpu;
         // Another guest thread may end the process (exit_group, a fatal signal, the last exit).
         process.EndProcess = o =>
         {
-            int status = Finish(process, cpu, o);
+            int status = Finish(process, cpu, o, ready);
             Console.Out.Flush();
             Console.Error.Flush();
             Environment.Exit(status);
@@ -122,13 +141,17 @@ public static partial class Launcher
         var outcome = process.Run(cpu);
         // The first thread's exit(2) leaves the process to its other threads, as on Linux.
         if (!process.ThreadEnded(cpu, outcome)) Thread.Sleep(Timeout.Infinite);
-        return Finish(process, cpu, outcome);
+        return Finish(process, cpu, outcome, ready);
     }
 
     /// <summary>Stats, the one-line report of a fatal signal (dying by it), or the exit status.</summary>
-    static int Finish(GuestProcess process, Cpu cpu, GuestOutcome outcome)
+    static int Finish(GuestProcess process, Cpu cpu, GuestOutcome outcome, DateTime ready)
     {
-        if (process.Options.Stats) PrintStats(process, cpu);
+        if (process.Options.Stats)
+        {
+            PrintStats(process, cpu);
+            PrintStartup(ready);
+        }
         if (outcome.Signal != 0)
         {
             if (outcome.Report != null) Console.Error.WriteLine($"unijit: guest killed by {outcome.Report}");
@@ -149,6 +172,20 @@ public static partial class Launcher
         Console.Error.WriteLine($"unijit: stats:   chained region exits      {p.ChainHits,14:N0}");
         Console.Error.WriteLine($"unijit: stats:   IL bytes                  {p.IlBytes,14:N0}");
         Console.Error.WriteLine($"unijit: stats:   translation time (ms)     {p.CompileTime.TotalMilliseconds,14:N1} (RyuJIT {p.JitTime.TotalMilliseconds:N1})");
+    }
+
+    static DateTime mainEntered;
+
+    /// <summary>Where the wall-clock time went after the .NET runtime started (measure that from outside,
+    /// e.g. <c>unijit --version</c>): UniJit's own start-up (Main to the guest's first instruction: options, ELF loading, stack), the guest's run;
+    /// and how much of it the host JIT took (UniJit's own methods plus the translated regions).</summary>
+    static void PrintStartup(DateTime ready)
+    {
+        var now = DateTime.UtcNow;
+        Console.Error.WriteLine($"unijit: stats:   unijit start (ms)         {(ready - mainEntered).TotalMilliseconds,14:N1} (Main to the guest's entry)");
+        Console.Error.WriteLine($"unijit: stats:   guest run (ms)            {(now - ready).TotalMilliseconds,14:N1}");
+        Console.Error.WriteLine($"unijit: stats:   host JIT (ms)             {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,14:N1} " +
+            $"({System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods: UniJit's own not precompiled, and the regions)");
     }
 
     /// <summary>Finds the program as execvp would: a name without '/' is searched in PATH.</summary>
@@ -206,6 +243,18 @@ public static partial class Launcher
             return OpenWithShebang(HostPathFor(interp, opt), interp, guestArgs, opt, depth + 1);
         }
         return (ElfImage.Open(hostPath), guestPath);
+    }
+
+    [LibraryImport("libc")] private static partial int fcntl(int fd, int cmd, int arg);
+
+    /// <summary>UniJit's own messages (--stats, the death report) go to a private duplicate of fd 2: guests
+    /// such as coreutils close their stderr at exit (gnulib's close_stdout), which closes the host's fd 2.</summary>
+    static void KeepOwnStderr()
+    {
+        int fd = fcntl(2, 1030 /* F_DUPFD_CLOEXEC */, 3);
+        if (fd < 0) return;
+        var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, 1);
+        Console.SetError(new StreamWriter(stream, new System.Text.UTF8Encoding(false)) { AutoFlush = true });
     }
 
     [LibraryImport("libc")] private static partial int kill(int pid, int sig);

@@ -19,6 +19,17 @@ public static class Cpuid
 
     public static uint Hwcap => Leaf1Edx;
 
+    /// <summary>The processor brand string (leaves 0x80000002-4: 48 bytes, NUL-padded).</summary>
+    public const string Brand = "UniJit virtual x86_64 CPU";
+
+    static (uint, uint, uint, uint) BrandWords(uint part)
+    {
+        var bytes = new byte[48];
+        System.Text.Encoding.ASCII.GetBytes(Brand, bytes);
+        uint W(int i) => BitConverter.ToUInt32(bytes, (int)part * 16 + i * 4);
+        return (W(0), W(1), W(2), W(3));
+    }
+
     /// <summary>Fills EAX, EBX, ECX, EDX for leaf <paramref name="leaf"/>, subleaf <paramref name="sub"/>.</summary>
     public static (uint a, uint b, uint c, uint d) Query(uint leaf, uint sub)
     {
@@ -42,9 +53,7 @@ public static class Cpuid
             case 0x40000000: return (0x40000000, 0x4A696E55, 0x6E55746A, 0x74694A69); // "UniJitUniJit"
             case 0x80000000: return (0x80000008, 0, 0, 0);
             case 0x80000001: return (0, 0, 1u /* LAHF-SAHF in 64-bit */, (1u << 11) | (1u << 20) | (1u << 29)); // SYSCALL, NX, LM
-            case 0x80000002: return (0x4A696E55, 0x20746A69, 0x74726976, 0x206C6175); // "UniJit virtual "
-            case 0x80000003: return (0x36387820, 0x2034365F, 0x20555043, 0x00000000); // "x86_64 CPU "
-            case 0x80000004: return (0, 0, 0, 0);
+            case 0x80000002: case 0x80000003: case 0x80000004: return BrandWords(leaf - 0x80000002);
             case 0x80000006: return (0, 0, 0x01006040, 0); // L2 256K, 64-byte lines
             case 0x80000008: return (0x3030, 0, 0, 0);     // 48-bit virtual, 48-bit physical
             default: return (0, 0, 0, 0);

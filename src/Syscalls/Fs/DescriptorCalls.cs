@@ -95,10 +95,12 @@ public static unsafe class DescriptorCalls
             case 0x5413: /* TIOCGWINSZ */ return Native.Sys(16, host, req, (long)Guest.Out(a.A2, Winsize));
             case 0x5414: /* TIOCSWINSZ */ return Native.Sys(16, host, req, (long)Guest.In(a.A2, Winsize));
             case 0x541B: /* FIONREAD */ case 0x540F: /* TIOCGPGRP */ case 0x80045430: /* TIOCGPTN */ case 0x5429: /* TIOCGSID */
+            case 0x5411: /* TIOCOUTQ */
                 return Native.Sys(16, host, req, (long)Guest.Out(a.A2, 4));
             case 0x5421: /* FIONBIO */ case 0x5452: /* FIOASYNC */ case 0x5410: /* TIOCSPGRP */ case 0x40045431: /* TIOCSPTLCK */
                 return Native.Sys(16, host, req, (long)Guest.In(a.A2, 4));
             case 0x540B: /* TCFLSH */ case 0x5409: /* TCSBRK */ case 0x540A: /* TCXONC */ case 0x540E: /* TIOCSCTTY */
+            case 0x5422: /* TIOCNOTTY */
                 return Native.Sys(16, host, req, (long)a.A2);
             case 0x5451: /* FIOCLEX */ k.Fds.SetCloExec(fd, true); return 0;
             case 0x5450: /* FIONCLEX */ k.Fds.SetCloExec(fd, false); return 0;

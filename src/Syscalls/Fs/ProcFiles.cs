@@ -6,7 +6,8 @@ namespace UniJit.Syscalls.Fs;
 /// <summary>
 /// The parts of /proc that would otherwise describe the host (.NET) rather than the guest:
 /// /proc/self/exe names the guest program, /proc/self/maps lists the guest's mappings, and
-/// /proc/self/cwd and /proc/self/fd/N are seen through the guest's root and fd numbers.
+/// /proc/self/cwd and /proc/self/fd/N are seen through the guest's root and fd numbers, and
+/// /proc/cpuinfo describes the CPU that CPUID reports (<see cref="CpuInfo"/>).
 /// </summary>
 public static class ProcFiles
 {
@@ -40,9 +41,10 @@ public static class ProcFiles
         return null;
     }
 
-    /// <summary>Content for /proc files generated from guest state (maps), or null.</summary>
+    /// <summary>Content for /proc files generated from guest state (maps) or the guest's CPU (cpuinfo), or null.</summary>
     public static byte[]? Synthesize(Kernel k, string path)
     {
+        if (path == "/proc/cpuinfo") return CpuInfo.Content();
         string? e = SelfEntry(path);
         return e == "maps" ? Encoding.UTF8.GetBytes(Maps()) : null;
     }

@@ -70,7 +70,8 @@ public static class Symbols
         [0x5401] = "TCGETS", [0x5402] = "TCSETS", [0x5403] = "TCSETSW", [0x5404] = "TCSETSF", [0x540E] = "TIOCSCTTY",
         [0x540F] = "TIOCGPGRP", [0x5410] = "TIOCSPGRP", [0x5413] = "TIOCGWINSZ", [0x5414] = "TIOCSWINSZ",
         [0x541B] = "FIONREAD", [0x5421] = "FIONBIO", [0x5450] = "FIONCLEX", [0x5451] = "FIOCLEX", [0x5452] = "FIOASYNC",
-        [0x80045430] = "TIOCGPTN", [0x40045431] = "TIOCSPTLCK",
+        [0x80045430] = "TIOCGPTN", [0x40045431] = "TIOCSPTLCK", [0x5409] = "TCSBRK", [0x540A] = "TCXONC", [0x540B] = "TCFLSH",
+        [0x5411] = "TIOCOUTQ", [0x5422] = "TIOCNOTTY", [0x5429] = "TIOCGSID",
     };
 
     static readonly string[] futexOps = ["FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_CMP_REQUEUE",

@@ -14,7 +14,9 @@ namespace UniJit.Tests.Programs;
 /// </summary>
 public static class ProgramCompiler
 {
-    public static readonly string[] LinkModes = ["static", "static-pie"];
+    /// <summary>"static" and "static-pie" pass that gcc flag; "dynamic" is gcc's default (a PIE that the
+    /// distribution's ld-linux loads, with libc.so.6 and libstdc++ as shared libraries).</summary>
+    public static readonly string[] LinkModes = ["static", "static-pie", "dynamic"];
 
     static readonly ConcurrentDictionary<string, Lazy<Task<string>>> jobs = new();
     static readonly SemaphoreSlim slots = new(Math.Max(1, Environment.ProcessorCount));
@@ -26,7 +28,7 @@ public static class ProgramCompiler
     });
 
     /// <summary>The compiled binary for <paramref name="program"/> linked as <paramref name="link"/>
-    /// ("static" or "static-pie").</summary>
+    /// ("static", "static-pie" or "dynamic").</summary>
     public static string Get(CorpusProgram program, string link)
     {
         if (Interlocked.Exchange(ref warmed, 1) == 0)
@@ -43,7 +45,9 @@ public static class ProgramCompiler
 
     public static List<string> CommandLine(CorpusProgram program, string link, string output)
     {
-        var args = new List<string>(program.CFlags) { "-" + link, "-w", "-o", output, program.SourcePath };
+        var args = new List<string>(program.CFlags);
+        if (link != "dynamic") args.Add("-" + link);
+        args.AddRange(["-w", "-o", output, program.SourcePath]);
         if (!program.IsCpp) args.Add("-lm");
         return args;
     }
