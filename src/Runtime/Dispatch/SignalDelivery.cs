@@ -169,7 +169,6 @@ public static unsafe class SignalDelivery
     static bool PushFrame(Cpu cpu, int sig, in SigInfo info, in KernelSigaction act)
     {
         CpuState* s = cpu.S;
-        var st = cpu.Process.Signals;
         if ((act.Flags & SignalState.SA_RESTORER) == 0) return false;
         ulong rsp = s->Gpr[4];
         bool altEnabled = (cpu.AltStackFlags & SignalState.SS_DISABLE) == 0 && cpu.AltStackSize != 0;
