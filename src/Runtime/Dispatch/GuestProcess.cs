@@ -33,7 +33,10 @@ public sealed unsafe class GuestProcess
     /// <summary>The IL tier, when one is attached; null runs everything in the interpreter.</summary>
     public ICompiler? Compiler;
     /// <summary>Block entries after which <see cref="Tier.Auto"/> translates a block's region.</summary>
-    public int HotThreshold = 100;
+    /// <remarks>1000 rather than 100: compilation is synchronous, and at 100 start-up-heavy programs paid
+    /// more for translating than they saved (python3 -c pass 8.4–9.6 s CPU vs 3.6–4.5 s at 1000; CPU-bound
+    /// bench programs within noise; docs/PERFORMANCE.md). UNIJIT_HOT overrides it.</remarks>
+    public int HotThreshold = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_HOT"), out var h) && h > 0 ? h : 1000;
 
     public long RegionsCompiled, RegionEntries, CompileFailures;
     /// <summary>Region exits that continued straight into another translated region.</summary>
