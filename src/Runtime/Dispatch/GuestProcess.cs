@@ -88,7 +88,7 @@ public sealed unsafe class GuestProcess
                     block.CompileRequested = true;
                     compiled = Compile(block);
                 }
-                if (compiled != null)
+                if (compiled != null && !cpu.StepInterpreted)
                 {
                     regionEntries++;
                     try { compiled.Code(cpu, s); }
@@ -96,6 +96,7 @@ public sealed unsafe class GuestProcess
                     catch (GuestSignalException g) { Signal(cpu, g); }
                     continue;
                 }
+                cpu.StepInterpreted = false;
                 var insns = block.Insns;
                 var handlers = block.Handlers;
                 s->Rip = block.End;
