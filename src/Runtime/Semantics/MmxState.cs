@@ -13,7 +13,7 @@ namespace UniJit.Runtime.Semantics;
 /// as the contents say, as <see cref="X87State.Tag"/>'s invariant wants, so fnstenv/fxsave agree);</item>
 /// <item>a write to MMi also sets that register's sign and exponent (bits 64-79) to all ones.</item>
 /// </list>
-/// emms marks every register empty. Handlers read their sources (which may fault) before calling
+/// emms marks every register empty (and also sets TOP to 0). Handlers read their sources (which may fault) before calling
 /// <see cref="Enter"/>, so a faulting instruction leaves the x87 state as it was.
 /// </summary>
 public static unsafe class Mmx
@@ -54,6 +54,10 @@ public static unsafe class Mmx
         s->Fpu.Tag = (ushort)((s->Fpu.Tag & ~(3 << (2 * n))) | (2 << (2 * n)));
     }
 
-    /// <summary>emms: every x87 register empty (the contents and TOP stay).</summary>
-    public static void Emms(CpuState* s) => s->Fpu.Tag = 0xFFFF;
+    /// <summary>emms: every x87 register empty and TOP = 0 (table 9-2; the contents stay).</summary>
+    public static void Emms(CpuState* s)
+    {
+        X87.SetTop(&s->Fpu, 0);
+        s->Fpu.Tag = 0xFFFF;
+    }
 }

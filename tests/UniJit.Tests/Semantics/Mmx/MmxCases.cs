@@ -20,10 +20,13 @@ public static unsafe class MmxCases
     public delegate void RegForm(Assembler a, AssemblerRegisterMM d, AssemblerRegisterMM s);
     public delegate void MemForm(Assembler a, AssemblerRegisterMM d, AssemblerMemoryOperand m);
 
-    /// <summary>A case: <paramref name="body"/> between the image restore and save.</summary>
-    public static SseCase Case(string name, Action<Assembler> body, Lanes lanes = Lanes.Int, Tweak? tweak = null, bool x87 = false) =>
+    /// <summary>A case: <paramref name="body"/> between the image restore and save.
+    /// <paramref name="x87"/>: the snippet runs x87 instructions too (FOP/FIP/FDP are then not compared).</summary>
+    public static SseCase Case(string name, Action<Assembler> body, Lanes lanes = Lanes.Int, Tweak? tweak = null, bool x87 = false,
+        NativeFixup? fixup = null) =>
         new(name, a => { a.fxrstor64(__[rbx]); body(a); a.fxsave64(__[rbx + 0x200]); }, lanes,
-            (r, m, d) => { RandomImage(r, m, d); tweak?.Invoke(r, m, d); }, Fninit: true, Fixup: x87 ? X87Ran : Mask);
+            (r, m, d) => { RandomImage(r, m, d); tweak?.Invoke(r, m, d); }, Fninit: true,
+            Fixup: (m, n, g) => { (x87 ? X87Ran : Mask)(m, n, g); fixup?.Invoke(m, n, g); });
 
     /// <summary>mm1,mm2 / mm5,mm5 / mm0,mm7 / mm3,[rsi+8] (aligned) / mm6,[rdi+3] (misaligned).
     /// <paramref name="tweak"/> gets the source operand's register number (-1 for memory).</summary>
