@@ -91,7 +91,10 @@ public static class FlagAnalysis
     }
 }
 
-public enum FusionKind { None, Sub, Logic, Add }
+/// <summary>What a flag consumer can be evaluated from: the producer's operands (Sub, Logic, Add), or
+/// (Rflags) the arithmetic flags the producer stored outright in <see cref="UniJit.Runtime.State.CpuState.Rflags"/>
+/// (comisd and friends), which the consumer tests inline instead of calling the lazy-flags code.</summary>
+public enum FusionKind { None, Sub, Logic, Add, Rflags }
 
 /// <summary>Which flag consumers the emitter can evaluate from the producer's operands.</summary>
 public static class Fusion
@@ -144,6 +147,7 @@ public static class Fusion
             FusionKind.Sub => cc is >= 2 and <= 7 or >= 12,
             FusionKind.Logic => cc is not (10 or 11),
             FusionKind.Add => cc is 4 or 5 or 8 or 9,
+            FusionKind.Rflags => true,
             _ => false,
         };
     }

@@ -211,12 +211,48 @@ internal static partial class InstEmit
 
     static readonly MethodInfo cond = typeof(Flags).GetMethod(nameof(Flags.Cond))!;
 
+    /// <summary>Pushes condition <paramref name="cc"/> (an int 0/1) from the arithmetic flags stored in the
+    /// state's RFLAGS (CF bit 0, PF 2, ZF 6, SF 7, OF 11), for producers that store them outright.</summary>
+    static void RflagsCondition(C c, int cc)
+    {
+        var il = c.Il;
+        void Bit(int n) { il.Emit(OpCodes.Ldc_I4, n); il.Emit(OpCodes.Shr_Un); }
+        var f = c.Em.Temp();
+        c.Em.LdStateAddr(StateLayout.Rflags);
+        il.Emit(OpCodes.Ldind_I8);
+        il.Emit(OpCodes.Stloc, f);
+        il.Emit(OpCodes.Ldloc, f);
+        switch (cc >> 1)
+        {
+            case 0: Bit(11); break;                                                    // o
+            case 1: break;                                                             // b
+            case 2: Bit(6); break;                                                     // e
+            case 3: il.Emit(OpCodes.Ldloc, f); Bit(6); il.Emit(OpCodes.Or); break;    // be: CF | ZF
+            case 4: Bit(7); break;                                                     // s
+            case 5: Bit(2); break;                                                     // p
+            case 6: Bit(7); il.Emit(OpCodes.Ldloc, f); Bit(11); il.Emit(OpCodes.Xor); break; // l: SF ^ OF
+            default:                                                                   // le: ZF | (SF ^ OF)
+                Bit(6); il.Emit(OpCodes.Ldloc, f); Bit(7); il.Emit(OpCodes.Ldloc, f); Bit(11);
+                il.Emit(OpCodes.Xor); il.Emit(OpCodes.Or); break;
+        }
+        c.Em.Free(f);
+        il.Emit(OpCodes.Conv_I4);
+        il.Emit(OpCodes.Ldc_I4_1);
+        il.Emit(OpCodes.And);
+        if ((cc & 1) != 0) { il.Emit(OpCodes.Ldc_I4_1); il.Emit(OpCodes.Xor); }
+    }
+
     /// <summary>Pushes the truth of the instruction's condition (an int 0/1), fused with the
     /// producing ALU instruction's operands where possible, else from the state's lazy flags.</summary>
     static void EmitCondition(C c, in Instruction i)
     {
         var il = c.Il; var em = c.Em;
         int cc = Fusion.Cc(in i);
+        if (c.Producer == FusionKind.Rflags && Fusion.CanFuse(c.Producer, in i))
+        {
+            RflagsCondition(c, cc);
+            return;
+        }
         if (c.Producer != FusionKind.None && Fusion.CanFuse(c.Producer, in i))
         {
             int z = c.ProducerSize;

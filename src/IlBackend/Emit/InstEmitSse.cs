@@ -156,6 +156,10 @@ internal static partial class InstEmit
             }
         }
         il.Emit(OpCodes.Call, m);
+        // comisd and friends store ZF/PF/CF (and clear OF/SF/AF) in RFLAGS outright: a jcc, setcc or
+        // cmov after them tests those bits inline.
+        if (i.Mnemonic is Mnemonic.Comisd or Mnemonic.Ucomisd or Mnemonic.Comiss or Mnemonic.Ucomiss)
+            c.Producer = FusionKind.Rflags;
         if (toGpr) c.Em.StoreReg(i.Op0Register);
         if (toXmm) c.StoreXmm(i.Op0Register);
         return true;

@@ -7,6 +7,7 @@ namespace UniJit.IlBackend.Emit;
 public static class StateLayout
 {
     public static readonly int Gpr = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Gpr));
+    public static readonly int Rflags = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Rflags));
     public static readonly int Rip = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Rip));
     public static readonly int FsBase = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.FsBase));
     public static readonly int GsBase = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.GsBase));

@@ -25,6 +25,25 @@ public sealed unsafe class SseTierTests
         ("pcmpestri reads eax/edx", a => { a.mov(eax, 5); a.mov(edx, 9); a.pcmpestri(xmm1, xmm2, 0x0C); a.adc(rcx, rbx); }, Lanes.Str),
         ("pcmpistrm + ptest", a => { a.pcmpistrm(xmm3, xmm4, 0x40); a.ptest(xmm0, xmm5); a.setz(al); a.setc(ah); }, Lanes.Str),
         ("comisd + jcc-style setcc/cmov", a => { a.comisd(xmm1, xmm2); a.seta(al); a.setp(bl); a.cmovb(rsi, r12); a.sbb(r13, r14); }, Lanes.F64),
+        ("ucomisd + every condition", a =>
+        {
+            a.ucomisd(xmm1, xmm2);
+            a.seto(al); a.setno(bl); a.setb(cl); a.setae(dl); a.sete(sil); a.setne(dil); a.setbe(bpl); a.seta(r8b);
+            a.sets(r9b); a.setns(r10b); a.setp(r11b); a.setnp(r12b); a.setl(r13b); a.setge(r14b); a.setle(r15b); a.cmovg(rax, rdx);
+        }, Lanes.F64),
+        ("comiss + jcc chains", a =>
+        {
+            var l = new Label[6];
+            for (int k = 0; k < l.Length; k++) l[k] = a.CreateLabel();
+            a.comiss(xmm6, xmm7);
+            a.jp(l[0]); a.add(rax, 1); a.Label(ref l[0]);
+            a.jb(l[1]); a.add(rax, 2); a.Label(ref l[1]);
+            a.ja(l[2]); a.add(rax, 4); a.Label(ref l[2]);
+            a.jle(l[3]); a.add(rax, 8); a.Label(ref l[3]);
+            a.jne(l[4]); a.add(rax, 16); a.Label(ref l[4]);
+            a.cmovbe(rcx, rdx); a.cmovnp(r8, r9);
+            a.jge(l[5]); a.add(rax, 32); a.Label(ref l[5]);
+        }, Lanes.F32),
         ("ucomiss after integer flags", a => { a.cmp(rax, rbx); a.ucomiss(xmm6, xmm7); a.setbe(cl); a.setne(dl); }, Lanes.F32),
         ("cvt round trip through GPRs", a => { a.cvttsd2si(rax, xmm1); a.add(rax, rdx); a.cvtsi2sd(xmm3, rax); a.cvtsd2si(r8d, xmm2); a.cvtsi2ss(xmm4, r8d); }, Lanes.F64),
         ("movq/movd/pextr/pinsr", a => { a.movq(rax, xmm1); a.xor(rax, rbx); a.movq(xmm2, rax); a.movd(ecx, xmm3); a.pinsrw(xmm4, ecx, 3); a.pextrb(edx, xmm5, 9); a.pinsrq(xmm6, rdx, 1); }, Lanes.Int),
