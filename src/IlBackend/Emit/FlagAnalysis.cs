@@ -8,7 +8,8 @@ namespace UniJit.IlBackend.Emit;
 /// Flag liveness over a region: for each inline flag-producing instruction, whether anything may
 /// read the flags it leaves in the state before they are overwritten. A jcc/setcc/cmov that the
 /// emitter fuses with the producer just before it reads the producer's operands, not the state,
-/// and so does not count. Region exits count as readers (the code after them is unknown).
+/// and so does not count. Region exits count as readers (the code after them is unknown), and so does
+/// every memory access, since its slow path leaves the region before the instruction.
 /// </summary>
 public static class FlagAnalysis
 {
@@ -76,12 +77,24 @@ public static class FlagAnalysis
         return liveOut;
     }
 
+    static bool AccessesMemory(in Instruction ins)
+    {
+        if (ins.Mnemonic is Mnemonic.Lea or Mnemonic.Nop) return false;
+        for (int k = 0; k < ins.OpCount; k++)
+            if (ins.GetOpKind(k) == OpKind.Memory) return true;
+        return ins.StackPointerIncrement != 0;
+    }
+
     /// <summary>Whether instruction k reads the state's flags, and whether it overwrites all six.</summary>
     static (bool reads, bool writesAll) Effect(Instruction[] insns, int k)
     {
         ref readonly var ins = ref insns[k];
         bool reads = (ins.RflagsRead & Arith) != 0;
         if (reads && Fusion.ProducerFor(insns, k) is var p && p != FusionKind.None && Fusion.CanFuse(p, ins)) reads = false;
+        // A memory access may leave the region before its instruction (its slow path), and the interpreter
+        // then reads the flags from the state: so the state's flags are live before every access, even
+        // between a producer and the consumer fused with it.
+        if (AccessesMemory(in ins)) reads = true;
         // Flags the manual calls undefined are not counted as written: the processor in fact leaves
         // some of them as they were (CF across bsf, for one), and programs may rely on that. AF is the
         // exception: it is written by every ALU instruction and read by almost nothing.

@@ -132,6 +132,41 @@ public unsafe class TierAgreementTests
         asm.movdqu(__xmmword_ptr[rdi + 24], xmm2);
     }, cpu => { for (int k = 0; k < 40; k++) GuestMemory.Write8(GuestCode.DataAddress + 0x2000 - 20 + (ulong)k, (byte)(k * 37 + 11)); });
 
+    /// <summary>A compare whose jcc/setcc/cmov is fused with it, and a memory access between the two
+    /// that takes the slow path (page crossing): the region is left before the access and the
+    /// interpreter reads the flags from the state, so the compare must have stored them.</summary>
+    [Fact]
+    public void FusedFlagsSurviveASlowPathBetweenProducerAndConsumer() => Agree(asm =>
+    {
+        var loop = asm.CreateLabel();
+        var skip = asm.CreateLabel();
+        var skip2 = asm.CreateLabel();
+        asm.mov(rdi, GuestCode.DataAddress);
+        asm.mov(rsi, GuestCode.DataAddress + 0x3000 - 12);
+        asm.mov(ecx, 24);
+        asm.xor(eax, eax);
+        asm.xor(r8d, r8d);
+        asm.Label(ref loop);
+        asm.cmp(ecx, 13);
+        asm.mov(rdx, __qword_ptr[rsi]);
+        asm.jae(skip);
+        asm.add(rax, rdx);
+        asm.Label(ref skip);
+        asm.test(cl, 3);
+        asm.mov(__qword_ptr[rsi + 1], rax);
+        asm.setne(__byte_ptr[rdi + rcx]);
+        asm.sub(r8, rcx);
+        asm.movzx(edx, __word_ptr[rsi + 6]);
+        asm.cmovl(r9, rdx);
+        asm.jl(skip2);
+        asm.inc(r10);
+        asm.Label(ref skip2);
+        asm.inc(rsi);
+        asm.dec(ecx);
+        asm.jnz(loop);
+        asm.mov(__qword_ptr[rdi + 64], rax);
+    }, cpu => { for (int k = 0; k < 40; k++) GuestMemory.Write8(GuestCode.DataAddress + 0x3000 - 12 + (ulong)k, (byte)(k * 29 + 5)); });
+
     [Fact]
     public void FaultInsideTranslatedCodeHasPreciseState()
     {
