@@ -20,7 +20,11 @@ public sealed class IlEmitter
     readonly LocalBuilder[] regs = new LocalBuilder[16];
     readonly Stack<LocalBuilder> freeTemps = new();
 
-    LocalBuilder? vectorTemp;
+    /// <summary>Locals of the memory accesses themselves, used only inside one access and never taken
+    /// from the <see cref="Temp"/> pool: an emitter may still read a temp it already freed (the pool
+    /// reuses freed temps), and an access that took one from the pool would then overwrite it; that was
+    /// seen as wrong results in python3 under --tier=jit.</summary>
+    LocalBuilder? accessAddress, accessValue, vectorTemp;
     readonly List<System.Reflection.Emit.Label> slowPaths = new();
     /// <summary>Called before each inline memory access (the region checks that the instruction's
     /// address was recorded, since a slow path resumes there).</summary>
@@ -186,7 +190,7 @@ public sealed class IlEmitter
     /// </summary>
     public unsafe void HostAddress(int n, bool write, bool aligned16 = false)
     {
-        var a = Temp();
+        var a = accessAddress ??= Il.DeclareLocal(typeof(ulong));
         CheckAccess?.Invoke();
         var slow = Il.DefineLabel();
         Il.Emit(OpCodes.Stloc, a);
@@ -249,7 +253,6 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Conv_U);
         Il.Emit(OpCodes.Add);
         slowPaths.Add(slow);
-        Free(a);
     }
 
     /// <summary>Pops an address, pushes the value read there (zero-extended).</summary>
@@ -264,13 +267,12 @@ public sealed class IlEmitter
     /// <summary>Pops a value and an address (pushed address first) and writes the value.</summary>
     public void WriteMem(int size)
     {
-        var v = Temp();
+        var v = accessValue ??= Il.DeclareLocal(typeof(ulong));
         Il.Emit(OpCodes.Stloc, v);
         HostAddress(size, write: true);
         Il.Emit(OpCodes.Ldloc, v);
         Il.Emit(OpCodes.Unaligned, (byte)1);
         Il.Emit(size switch { 1 => OpCodes.Stind_I1, 2 => OpCodes.Stind_I2, 4 => OpCodes.Stind_I4, _ => OpCodes.Stind_I8 });
-        Free(v);
     }
 
     /// <summary>Pops an address, pushes a Vector128&lt;byte&gt;: 16 bytes (16-byte aligned unless

@@ -28,6 +28,10 @@ internal static partial class InstEmit
     static bool Rmw(C c, in Instruction i, Action<int, LocalBuilder?> op)
     {
         if (!AllGpr(in i)) return false;
+        // adc/sbb/rcl/rcr to memory read CF and store new flags before the write: if the write took
+        // the slow path (which re-runs the instruction in the interpreter), the rerun would read the
+        // new CF. Those go to the interpreter handler, which stores nothing before its accesses.
+        if (i.Op0Kind == OpKind.Memory && (i.RflagsRead & RflagsBits.CF) != 0) return false;
         var em = c.Em; var il = c.Il;
         int z = Operands.Size(in i, 0);
         LocalBuilder? addr = null;
