@@ -99,6 +99,7 @@ public static partial class Launcher
             else if (a == "-E") set.Add(Next(a));
             else if (a == "-U") unset.Add(Next(a));
             else if (a == "-0") opt.Argv0 = Next(a);
+            else if (a == "--fork-child") return RunForkChild(opt, Next(a));
             else if (a == "--help" || a == "-h") { Console.Out.Write(Usage + "\n"); return 0; }
             else if (a == "--version") { Console.Out.WriteLine("unijit 0.1 (x86-64 Linux on .NET " + Environment.Version + ")"); return 0; }
             else throw new UsageException($"unknown option '{a}'");
@@ -128,7 +129,12 @@ public static partial class Launcher
         process.Syscalls = new UniJit.Syscalls.LinuxSyscalls(process);
         if (opt.Tier != Tier.Interp) process.Compiler = new UniJit.IlBackend.Emit.RegionCompiler();
         ProgramLoader.Load(cpu, image, interp, execFn, guestArgs, env, Cpuid.Hwcap);
-        var ready = DateTime.UtcNow;
+        return RunGuest(process, cpu, DateTime.UtcNow);
+    }
+
+    /// <summary>Runs the first guest thread to the end of the process.</summary>
+    static int RunGuest(GuestProcess process, Cpu cpu, DateTime ready)
+    {
         process.Threads[cpu.Tid] = cpu;
         // Another guest thread may end the process (exit_group, a fatal signal, the last exit).
         process.EndProcess = o =>
@@ -142,6 +148,32 @@ public static partial class Launcher
         // The first thread's exit(2) leaves the process to its other threads, as on Linux.
         if (!process.ThreadEnded(cpu, outcome)) Thread.Sleep(Timeout.Infinite);
         return Finish(process, cpu, outcome, ready);
+    }
+
+    /// <summary>The hidden <c>--fork-child FD</c> mode: the child of a guest's fork
+    /// (UniJit.Syscalls.Process.ForkCalls), rebuilt from the snapshot at host fd FD.</summary>
+    static int RunForkChild(RunOptions opt, string fdText)
+    {
+        if (!int.TryParse(fdText, out int fd) || fd < 3) throw new UsageException($"--fork-child needs a descriptor, got '{fdText}'");
+        KeepOwnStderr();
+        GuestProcess process;
+        Cpu cpu;
+        try
+        {
+            var child = UniJit.Syscalls.Process.ForkChild.Read(fd);
+            process = new GuestProcess(opt) { ExePath = child.State.ExePath };
+            cpu = new Cpu(process) { Tid = Environment.ProcessId };
+            var syscalls = new UniJit.Syscalls.LinuxSyscalls(process);
+            process.Syscalls = syscalls;
+            if (opt.Tier != Tier.Interp) process.Compiler = new UniJit.IlBackend.Emit.RegionCompiler();
+            child.Restore(syscalls.Kernel, cpu);
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IOException or EndOfStreamException)
+        {
+            Console.Error.WriteLine($"unijit: fork child: {e.Message}");
+            return 70;
+        }
+        return RunGuest(process, cpu, DateTime.UtcNow);
     }
 
     /// <summary>Stats, the one-line report of a fatal signal (dying by it), or the exit status.</summary>
