@@ -152,10 +152,13 @@ public static partial class Launcher
 
     /// <summary>The hidden <c>--fork-child FD</c> mode: the child of a guest's fork
     /// (UniJit.Syscalls.Process.ForkCalls), rebuilt from the snapshot at host fd FD.</summary>
+    static bool forkChild;
+
     static int RunForkChild(RunOptions opt, string fdText)
     {
         if (!int.TryParse(fdText, out int fd) || fd < 3) throw new UsageException($"--fork-child needs a descriptor, got '{fdText}'");
         KeepOwnStderr();
+        forkChild = true;
         GuestProcess process;
         Cpu cpu;
         try
@@ -186,7 +189,10 @@ public static partial class Launcher
         }
         if (outcome.Signal != 0)
         {
-            if (outcome.Report != null) Console.Error.WriteLine($"unijit: guest killed by {outcome.Report}");
+            // A fork child that kills itself (kill, raise) dies silently as a native one does: its parent
+            // reports it if it wants to. Faults in a fork child are still reported.
+            bool quiet = forkChild && outcome.Report != null && outcome.Report.Contains(" sent by the guest to itself");
+            if (outcome.Report != null && !quiet) Console.Error.WriteLine($"unijit: guest killed by {outcome.Report}");
             DieBySignal(outcome.Signal);
         }
         return outcome.Status & 0xFF;
