@@ -41,11 +41,13 @@ public static unsafe class ForkCalls
         long memfd = Native.Sys(319 /* memfd_create */, (long)Name, 1 /* MFD_CLOEXEC */);
         if (memfd < 0) return Fail(k, $"cannot create the snapshot memfd (errno {-memfd})", Errno.EAGAIN);
         AddressSpaceImage.Image? image = null;
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             long data = 0;
             image = AddressSpaceImage.Capture((int)memfd, ref data, out string? error);
             if (image == null) return Fail(k, error!, Errno.ENOMEM);
+            double captured = System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             var state = ForkState.Of(k, cpu, (flags & CLONE_CHILD_SETTID) != 0 ? ctid : 0, (flags & CLONE_CHILD_CLEARTID) != 0 ? ctid : 0);
             var ms = new MemoryStream();
             using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
@@ -81,6 +83,9 @@ public static unsafe class ForkCalls
             long pid = ExecCalls.SpawnWithFds(cmd, env, fds);
             if (pid < 0) return Fail(k, $"cannot start the child process (errno {-pid})", Errno.EAGAIN);
             if ((flags & CLONE_PARENT_SETTID) != 0) Guest.Write(ptid, (int)pid);
+            if (Environment.GetEnvironmentVariable("UNIJIT_DEBUG") == "1")
+                new StraceWriter(k.DiagFd).Line($"unijit: fork: child {pid}: {data >> 10} KiB of pages, {image.Regions.Count} mappings, " +
+                    $"{image.Files.Count} mapped objects, {System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds:F1} ms (pages {captured:F1} ms)");
             return pid;
         }
         finally
