@@ -88,6 +88,8 @@ public static unsafe class AddressSpaceImage
         error = null;
         var v = r.Vma;
         bool fileBacked = r.File >= 0;
+        // A file mapping whose descriptor could not be kept: the child cannot map the file, so every page goes.
+        bool all = !fileBacked && (v.Flags & Native.MAP_ANONYMOUS) == 0 && v.Name is not ("[heap]" or "[stack]") && v.Inode != 0;
         const int Chunk = 8192;
         ulong* entries = stackalloc ulong[Chunk];
         ulong runStart = 0, runLen = 0;
@@ -100,7 +102,7 @@ public static unsafe class AddressSpaceImage
             for (int i = 0; i < n; i++)
             {
                 ulong e = entries[i];
-                bool keep = (e & Swapped) != 0 || ((e & Present) != 0 && !(fileBacked && (e & FilePage) != 0));
+                bool keep = all || (e & Swapped) != 0 || ((e & Present) != 0 && !(fileBacked && (e & FilePage) != 0));
                 ulong page = at + (ulong)i * Page;
                 if (keep && runLen > 0 && runStart + runLen == page) { runLen += Page; continue; }
                 if (runLen > 0 && !WriteRun(r, runStart, runLen, memfd, ref data, out error)) return false;
