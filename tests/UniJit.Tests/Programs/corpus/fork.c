@@ -1,6 +1,6 @@
 // fork: exit statuses and death by signal through waitpid, a pipe between parent and child,
 // copy-on-write independence both ways, a MAP_SHARED anonymous counter and a MAP_SHARED file seen by
-// both, an O_CLOEXEC fd still open in the child, fork + execve, getppid, nested fork, signal handlers
+// both, waitid, an O_CLOEXEC fd still open in the child, fork + execve, getppid, nested fork, signal handlers
 // and the signal mask inherited. The parent waits before it prints, so the output is deterministic.
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,6 +42,14 @@ int main(void) {
         printf("fork returned a pid: %d\n", p > 0 && p != self);
         status("child", reap(p));
     }
+
+    // waitid reports the same child.
+    fflush(stdout);
+    pid_t q = fork();
+    if (q == 0) _exit(9);
+    siginfo_t si = {0};
+    while (waitid(P_PID, q, &si, WEXITED) < 0 && errno == EINTR) {}
+    printf("waitid: same pid %d, CLD_EXITED %d, status %d\n", si.si_pid == q, si.si_code == CLD_EXITED, si.si_status);
 
     // Death by a signal from the parent, and by one the child raises.
     int ready[2];
