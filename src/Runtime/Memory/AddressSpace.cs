@@ -248,7 +248,8 @@ public static unsafe class AddressSpace
             int i = FindFirstEndingAfter(oldAddr);
             if (i >= vmas.Count || vmas[i].Start > oldAddr || vmas[i].End < oldAddr + oldLen) return -14; // EFAULT
             var v = vmas[i];
-            // A shared anonymous mapping grows its memfd first (pages past its end would raise SIGBUS).
+            // A shared anonymous mapping grows its memfd first. (Linux keeps the shmem object's size, and the
+            // guest gets SIGBUS past it; here a host SIGBUS would end the runtime, so the pages read as zero.)
             if (newLen > oldLen && v.File != null && (v.Flags & Native.MAP_ANONYMOUS) != 0)
                 v.File.EnsureSize(v.FileOffset + (oldAddr - v.Start) + newLen);
             if ((flags & Native.MREMAP_FIXED) == 0)
