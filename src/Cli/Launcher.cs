@@ -169,7 +169,11 @@ public static partial class Launcher
             var syscalls = new UniJit.Syscalls.LinuxSyscalls(process);
             process.Syscalls = syscalls;
             if (opt.Tier != Tier.Interp) process.Compiler = new UniJit.IlBackend.Emit.RegionCompiler();
+            var before = DateTime.UtcNow;
             child.Restore(syscalls.Kernel, cpu);
+            if (Environment.GetEnvironmentVariable("UNIJIT_DEBUG") == "1")
+                Console.Error.WriteLine($"unijit: fork child: Main after {(before - System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalMilliseconds:F0} ms, " +
+                    $"read {(before - mainEntered).TotalMilliseconds:F0} ms, restored in {(DateTime.UtcNow - before).TotalMilliseconds:F1} ms");
         }
         catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IOException or EndOfStreamException)
         {
