@@ -55,7 +55,6 @@ internal static partial class InstEmit
         c.Il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, typeof(V), args, null);
     }
 
-    static MethodInfo Mc(string name) => typeof(MemoryCalls).GetMethod(name)!;
     static MethodInfo Sc(string name) => typeof(SseCalls).GetMethod(name)!;
 
     /// <summary>Scalar floating point with a fast path: the method's parameters say how to load each
@@ -120,12 +119,7 @@ internal static partial class InstEmit
             return;
         }
         c.Em.EffectiveAddress(in i);
-        c.Il.Emit(OpCodes.Call, i.MemorySize.GetSize() switch
-        {
-            16 => Mc(unaligned ? nameof(MemoryCalls.ReadV128) : nameof(MemoryCalls.ReadV128Aligned)),
-            8 => Mc(nameof(MemoryCalls.ReadV64)),
-            _ => Mc(nameof(MemoryCalls.ReadV32)),
-        });
+        c.Em.ReadVector(i.MemorySize.GetSize(), unaligned);
     }
 
     static bool HasMemory(in Instruction i)
@@ -158,7 +152,7 @@ internal static partial class InstEmit
             else
             {
                 c.Em.EffectiveAddress(in i);
-                il.Emit(OpCodes.Call, Mc(t == typeof(double) ? nameof(MemoryCalls.ReadF64) : nameof(MemoryCalls.ReadF32)));
+                c.Em.ReadFloat(t == typeof(double) ? 8 : 4);
             }
         }
         il.Emit(OpCodes.Call, m);
@@ -341,7 +335,7 @@ internal static partial class InstEmit
         c.MayFault(in i);
         c.Em.EffectiveAddress(in i);
         c.LoadXmm(i.Op1Register);
-        il.Emit(OpCodes.Call, Mc(aligned ? nameof(MemoryCalls.WriteV128Aligned) : nameof(MemoryCalls.WriteV128)));
+        c.Em.WriteVector128(aligned);
         return true;
     }
 
@@ -362,7 +356,7 @@ internal static partial class InstEmit
         if (i.Op0Kind == OpKind.Register)
         {
             c.Em.EffectiveAddress(in i);
-            il.Emit(OpCodes.Call, Mc(size == 8 ? nameof(MemoryCalls.ReadV64) : nameof(MemoryCalls.ReadV32)));
+            c.Em.ReadVector(size, unaligned: true);
             c.StoreXmm(i.Op0Register);
             return true;
         }

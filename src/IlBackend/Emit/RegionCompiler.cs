@@ -18,7 +18,8 @@ namespace UniJit.IlBackend.Emit;
 /// written through to the state) are loaded into locals, then a try block holds every guest block
 /// as a label; branches between region blocks are IL branches (so loops run without leaving the
 /// method); every exit stores the next RIP and leaves to one shared epilogue that stores the registers
-/// back. Instructions without an inline emitter call the interpreter's own handler (semantics once),
+/// back. Memory accesses are inline (<see cref="IlEmitter.HostAddress"/>); one that needs the slow path
+/// leaves the region before its instruction, which the interpreter then runs. Instructions without an inline emitter call the interpreter's own handler (semantics once),
 /// with registers stored before and reloaded after. A guest fault unwinds through the catch, which
 /// stores the registers (unless a handler already owns the state) and sets RIP to the faulting
 /// instruction, so the dispatcher sees the same precise state as in the interpreter.
@@ -95,6 +96,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             epilogue = il.DefineLabel();
             linkSlot = il.DeclareLocal(typeof(int));
             flagsNeeded = FlagAnalysis.Analyze(region);
+            em.CheckAccess = CheckAccess;
             foreach (var b in region.Blocks) labels[b.Start] = il.DefineLabel();
         }
 
@@ -150,6 +152,9 @@ public sealed unsafe class RegionCompiler : ICompiler
             ReloadXmm();
             il.BeginExceptionBlock();
             foreach (var b in region.Blocks) EmitBlock(b);
+            var bail = il.DefineLabel();
+            bool bails = em.HasSlowPaths;
+            em.EmitSlowPaths(bail);
             il.BeginCatchBlock(typeof(Exception));
             il.Emit(OpCodes.Pop);
             // Registers a running handler writes are current in the state (it may have made partial
@@ -171,6 +176,22 @@ public sealed unsafe class RegionCompiler : ICompiler
             AddCount();
             il.Emit(OpCodes.Rethrow);
             il.EndExceptionBlock();
+
+            if (bails)
+            {
+                // A memory access needs the slow path: leave before its instruction, which the interpreter
+                // runs next (faulting there precisely, or doing the access); no chaining from here.
+                il.MarkLabel(bail);
+                em.Spill(written);
+                em.LdStateAddr(StateLayout.Rip);
+                il.Emit(OpCodes.Ldloc, curIp);
+                il.Emit(OpCodes.Stind_I8);
+                AddCount();
+                il.Emit(OpCodes.Ldarg_1);
+                il.Emit(OpCodes.Ldc_I4_1);
+                il.Emit(OpCodes.Stfld, typeof(Cpu).GetField(nameof(Cpu.StepInterpreted))!);
+                il.Emit(OpCodes.Ret);
+            }
 
             il.MarkLabel(epilogue);
             em.Spill(written);
@@ -254,6 +275,7 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// <summary>Records the address of an instruction that may fault.</summary>
         public void MayFault(in Instruction ins)
         {
+            faultIp = ins.IP;
             em.LdConst(ins.IP);
             il.Emit(OpCodes.Stloc, curIp);
         }
@@ -292,6 +314,17 @@ public sealed unsafe class RegionCompiler : ICompiler
 
         /// <summary>The guest address of the instruction being translated.</summary>
         ulong emittingIp;
+        /// <summary>The address last recorded by <see cref="MayFault"/>.</summary>
+        ulong faultIp = ulong.MaxValue;
+
+        /// <summary>A memory access resumes at the recorded instruction when it needs its slow path: an
+        /// emitter that forgot <see cref="MayFault"/> would resume at an older one, so it fails the
+        /// compilation instead (the region stays interpreted; UNIJIT_DEBUG=1 names it).</summary>
+        void CheckAccess()
+        {
+            if (faultIp != emittingIp)
+                throw new InvalidOperationException($"memory access at 0x{emittingIp:x} without MayFault");
+        }
 
         /// <summary>On a loop's back edge: leaves the region (for <paramref name="target"/>) if a signal
         /// asks for attention, so a loop that never leaves its region still lets signals in.</summary>

@@ -33,10 +33,14 @@ public sealed unsafe class GuestProcess
     /// <summary>The IL tier, when one is attached; null runs everything in the interpreter.</summary>
     public ICompiler? Compiler;
     /// <summary>Block entries after which <see cref="Tier.Auto"/> translates a block's region.</summary>
-    /// <remarks>1000 rather than 100: compilation is synchronous, and at 100 start-up-heavy programs paid
-    /// more for translating than they saved (python3 -c pass 8.4–9.6 s CPU vs 3.6–4.5 s at 1000; CPU-bound
-    /// bench programs within noise; docs/PERFORMANCE.md). UNIJIT_HOT overrides it.</remarks>
-    public int HotThreshold = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_HOT"), out var h) && h > 0 ? h : 1000;
+    /// <remarks>10 000: compilation is synchronous and RyuJIT takes 1–20 ms a region, the cost of
+    /// interpreting ~10^5–10^6 instructions, so a region must run long after it got hot to pay for itself.
+    /// Measured on the loaded 2-core machine (CPU time, docs/PERFORMANCE.md): from 1000 to 10 000,
+    /// python3 -c pass 5.0–6.5 → 2.9–3.4 s, bench/python/fib.py 13.8–15.6 → 9.9–12.8 s, compress within
+    /// noise or better; 30 000 was slower again. (100 → 1000 had already halved python3 -c pass.) A
+    /// background compile thread was also tried and was slower on this loaded machine, so it is not in.
+    /// UNIJIT_HOT overrides it.</remarks>
+    public int HotThreshold = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_HOT"), out var h) && h > 0 ? h : 10000;
 
     public long RegionsCompiled, RegionEntries, CompileFailures;
     /// <summary>Region exits that continued straight into another translated region.</summary>
@@ -88,7 +92,7 @@ public sealed unsafe class GuestProcess
                     block.CompileRequested = true;
                     compiled = Compile(block);
                 }
-                if (compiled != null)
+                if (compiled != null && !cpu.StepInterpreted)
                 {
                     regionEntries++;
                     try { compiled.Code(cpu, s); }
@@ -96,6 +100,7 @@ public sealed unsafe class GuestProcess
                     catch (GuestSignalException g) { Signal(cpu, g); }
                     continue;
                 }
+                cpu.StepInterpreted = false;
                 var insns = block.Insns;
                 var handlers = block.Handlers;
                 s->Rip = block.End;

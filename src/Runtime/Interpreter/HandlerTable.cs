@@ -22,6 +22,7 @@ public static unsafe class HandlerTable
     {
         IntegerHandlers.Register();
         SseHandlers.Register();
+        MmxHandlers.Register();
         X87Handlers.Register();
 
         int n = Enum.GetValues<Code>().Length;

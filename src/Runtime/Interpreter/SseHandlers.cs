@@ -82,14 +82,15 @@ public static unsafe partial class SseHandlers
             if (code.Encoding() != EncodingKind.Legacy || code.Mnemonic() is Mnemonic.Monitor or Mnemonic.Mwait) continue;
             var feats = code.CpuidFeatures();
             if (Array.IndexOf(feats, g) < 0) continue;
-            // The MMX-register forms (SSSE3's pshufb mm, ...) need MMX, which is not advertised.
-            if (UsesMmx(code)) continue;
+            // The MMX-register forms (SSSE3's pshufb mm, ...) count too: MMX is advertised (MmxHandlers).
             if (!HandlerTable.IsImplemented(code)) return false;
         }
         return true;
     }
 
-    static bool UsesMmx(Code code)
+    /// <summary>True for encodings with an MMX register operand (MMX itself and the SSE/SSE2/SSSE3
+    /// forms on MMX registers, all in <see cref="MmxHandlers"/>).</summary>
+    public static bool UsesMmx(Code code)
     {
         var op = code.ToOpCode();
         for (int k = 0; k < op.OpCount; k++)

@@ -23,6 +23,10 @@ public sealed unsafe class Cpu : IDisposable
     /// <summary>sigaltstack(2): the alternate signal stack (per thread; a new thread starts without one).</summary>
     public ulong AltStackSp, AltStackSize;
     public int AltStackFlags = Dispatch.SignalState.SS_DISABLE;
+    /// <summary>Set by translated code that left its region before an instruction whose memory access
+    /// needs the slow path: the dispatcher runs the next block (starting with that instruction) in the
+    /// interpreter, even where a translation exists, and clears the flag.</summary>
+    public bool StepInterpreted;
 
     public Cpu(Dispatch.GuestProcess process)
     {

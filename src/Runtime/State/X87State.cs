@@ -22,7 +22,8 @@ namespace UniJit.Runtime.State;
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct X87State
 {
-    /// <summary>Physical registers R0..R7 (ST(i) is R[(Top + i) &amp; 7]).</summary>
+    /// <summary>Physical registers R0..R7 (ST(i) is R[(Top + i) &amp; 7]); MMi is Mantissa[i]
+    /// (<see cref="Semantics.Mmx"/>).</summary>
     public fixed ulong Mantissa[8];
     public fixed ushort SignExp[8];
     public ushort Control;

@@ -102,6 +102,36 @@ public unsafe class TierAgreementTests
         asm.jnz(loop);
     });
 
+    /// <summary>Accesses that straddle a page boundary take the translated code's slow path (the region is
+    /// left before the instruction and the interpreter runs it): loads, read-modify-writes, pushes and
+    /// 16-byte vector moves at every offset across the boundary, in a loop that stays translated.</summary>
+    [Fact]
+    public void AccessesAcrossPageBoundaries() => Agree(asm =>
+    {
+        var loop = asm.CreateLabel();
+        asm.mov(rdi, GuestCode.DataAddress);
+        asm.mov(rsi, GuestCode.DataAddress + 0x2000 - 20);
+        asm.mov(ecx, 40);
+        asm.xor(eax, eax);
+        asm.Label(ref loop);
+        asm.add(rax, __qword_ptr[rsi]);
+        asm.add(__dword_ptr[rsi + 1], ecx);
+        asm.movzx(edx, __word_ptr[rsi + 3]);
+        asm.add(rax, rdx);
+        asm.movdqu(xmm0, __xmmword_ptr[rsi]);
+        asm.paddq(xmm1, xmm0);
+        asm.movdqu(__xmmword_ptr[rsi + 5], xmm1);
+        asm.mov(__qword_ptr[rsi + 2], rax);
+        asm.inc(rsi);
+        asm.dec(ecx);
+        asm.jnz(loop);
+        asm.mov(__qword_ptr[rdi], rax);
+        asm.movdqu(__xmmword_ptr[rdi + 8], xmm1);
+        asm.mov(rsi, GuestCode.DataAddress + 0x2000 - 16);
+        asm.movdqu(xmm2, __xmmword_ptr[rsi - 0x40]);
+        asm.movdqu(__xmmword_ptr[rdi + 24], xmm2);
+    }, cpu => { for (int k = 0; k < 40; k++) GuestMemory.Write8(GuestCode.DataAddress + 0x2000 - 20 + (ulong)k, (byte)(k * 37 + 11)); });
+
     [Fact]
     public void FaultInsideTranslatedCodeHasPreciseState()
     {
