@@ -99,6 +99,7 @@ public static partial class Launcher
             else if (a == "-E") set.Add(Next(a));
             else if (a == "-U") unset.Add(Next(a));
             else if (a == "-0") opt.Argv0 = Next(a);
+            else if (a == "--fork-child") return RunForkChild(opt, Next(a));
             else if (a == "--help" || a == "-h") { Console.Out.Write(Usage + "\n"); return 0; }
             else if (a == "--version") { Console.Out.WriteLine("unijit 0.1 (x86-64 Linux on .NET " + Environment.Version + ")"); return 0; }
             else throw new UsageException($"unknown option '{a}'");
@@ -128,7 +129,12 @@ public static partial class Launcher
         process.Syscalls = new UniJit.Syscalls.LinuxSyscalls(process);
         if (opt.Tier != Tier.Interp) process.Compiler = new UniJit.IlBackend.Emit.RegionCompiler();
         ProgramLoader.Load(cpu, image, interp, execFn, guestArgs, env, Cpuid.Hwcap);
-        var ready = DateTime.UtcNow;
+        return RunGuest(process, cpu, DateTime.UtcNow);
+    }
+
+    /// <summary>Runs the first guest thread to the end of the process.</summary>
+    static int RunGuest(GuestProcess process, Cpu cpu, DateTime ready)
+    {
         process.Threads[cpu.Tid] = cpu;
         // Another guest thread may end the process (exit_group, a fatal signal, the last exit).
         process.EndProcess = o =>
@@ -144,6 +150,39 @@ public static partial class Launcher
         return Finish(process, cpu, outcome, ready);
     }
 
+    /// <summary>The hidden <c>--fork-child FD</c> mode: the child of a guest's fork
+    /// (UniJit.Syscalls.Process.ForkCalls), rebuilt from the snapshot at host fd FD.</summary>
+    static bool forkChild;
+
+    static int RunForkChild(RunOptions opt, string fdText)
+    {
+        if (!int.TryParse(fdText, out int fd) || fd < 3) throw new UsageException($"--fork-child needs a descriptor, got '{fdText}'");
+        KeepOwnStderr();
+        forkChild = true;
+        GuestProcess process;
+        Cpu cpu;
+        try
+        {
+            var child = UniJit.Syscalls.Process.ForkChild.Read(fd);
+            process = new GuestProcess(opt) { ExePath = child.State.ExePath };
+            cpu = new Cpu(process) { Tid = Environment.ProcessId };
+            var syscalls = new UniJit.Syscalls.LinuxSyscalls(process);
+            process.Syscalls = syscalls;
+            if (opt.Tier != Tier.Interp) process.Compiler = new UniJit.IlBackend.Emit.RegionCompiler();
+            var before = DateTime.UtcNow;
+            child.Restore(syscalls.Kernel, cpu);
+            if (Environment.GetEnvironmentVariable("UNIJIT_DEBUG") == "1")
+                Console.Error.WriteLine($"unijit: fork child: Main after {(before - System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalMilliseconds:F0} ms, " +
+                    $"read {(before - mainEntered).TotalMilliseconds:F0} ms, restored in {(DateTime.UtcNow - before).TotalMilliseconds:F1} ms");
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IOException or EndOfStreamException)
+        {
+            Console.Error.WriteLine($"unijit: fork child: {e.Message}");
+            return 70;
+        }
+        return RunGuest(process, cpu, DateTime.UtcNow);
+    }
+
     /// <summary>Stats, the one-line report of a fatal signal (dying by it), or the exit status.</summary>
     static int Finish(GuestProcess process, Cpu cpu, GuestOutcome outcome, DateTime ready)
     {
@@ -154,7 +193,10 @@ public static partial class Launcher
         }
         if (outcome.Signal != 0)
         {
-            if (outcome.Report != null) Console.Error.WriteLine($"unijit: guest killed by {outcome.Report}");
+            // A fork child that kills itself (kill, raise) dies silently as a native one does: its parent
+            // reports it if it wants to. Faults in a fork child are still reported.
+            bool quiet = forkChild && outcome.Report != null && outcome.Report.Contains(" sent by the guest to itself");
+            if (outcome.Report != null && !quiet) Console.Error.WriteLine($"unijit: guest killed by {outcome.Report}");
             DieBySignal(outcome.Signal);
         }
         return outcome.Status & 0xFF;

@@ -27,6 +27,16 @@ public static unsafe class AddressSpace
     /// <summary>A snapshot of the mappings, sorted by address.</summary>
     public static Vma[] Snapshot() { lock (gate) return vmas.Select(v => v.Clone()).ToArray(); }
 
+    /// <summary>Adds a mapping whose host pages are already in place (a fork child rebuilding its parent's list).</summary>
+    internal static void AddRestored(Vma v)
+    {
+        lock (gate)
+        {
+            Carve(v.Start, v.End);
+            vmas.Insert(FindFirstEndingAfter(v.Start), v);
+        }
+    }
+
     static ulong PageUp(ulong x) => (x + Page - 1) & ~(Page - 1);
 
     static int FindFirstEndingAfter(ulong addr)
@@ -96,7 +106,7 @@ public static unsafe class AddressSpace
         if (i + 1 >= vmas.Count) return;
         var a = vmas[i]; var b = vmas[i + 1];
         if (a.End == b.Start && a.Prot == b.Prot && a.Flags == b.Flags && a.Name == b.Name && a.Inode == 0 && b.Inode == 0
-            && (a.Flags & Native.MAP_ANONYMOUS) != 0)
+            && (a.Flags & Native.MAP_ANONYMOUS) != 0 && a.File == null && b.File == null)
         {
             a.End = b.End;
             vmas.RemoveAt(i + 1);
@@ -147,21 +157,25 @@ public static unsafe class AddressSpace
                 }
             }
 
+            // A shared anonymous mapping is a memfd's, so that a fork child can map the same pages.
+            MappedFile? file = anon && type != Native.MAP_PRIVATE ? MappedFile.Memfd(size) : null;
+            bool hostAnon = anon && file == null;
             int hostFlags = Native.MAP_FIXED | (type == Native.MAP_PRIVATE ? Native.MAP_PRIVATE : Native.MAP_SHARED)
-                | (anon ? Native.MAP_ANONYMOUS | Native.MAP_NORESERVE : 0);
+                | (hostAnon ? Native.MAP_ANONYMOUS | Native.MAP_NORESERVE : 0);
             void* r = Native.mmap(GuestMemory.Base + start, (nuint)size, GuestMemory.HostProt(prot), hostFlags,
-                anon ? -1 : hostFd, anon ? 0 : offset);
+                hostAnon ? -1 : file?.Fd ?? hostFd, anon ? 0 : offset);
             if (r == (void*)-1)
             {
                 int e = Native.Errno;
                 return -e;
             }
+            if (!anon) file = MappedFile.Dup(hostFd);
             Carve(start, start + size);
             GuestMemory.SetPerm(start, start + size, GuestMemory.PermFor(prot));
             Insert(new Vma
             {
                 Start = start, End = start + size, Prot = prot, Flags = flags & ~(Native.MAP_FIXED | Native.MAP_FIXED_NOREPLACE),
-                Name = name, FileOffset = anon ? 0 : (ulong)offset, Device = dev, Inode = inode,
+                Name = name, FileOffset = anon ? 0 : (ulong)offset, Device = dev, Inode = inode, File = file,
             });
             return (long)start;
         }
@@ -234,6 +248,10 @@ public static unsafe class AddressSpace
             int i = FindFirstEndingAfter(oldAddr);
             if (i >= vmas.Count || vmas[i].Start > oldAddr || vmas[i].End < oldAddr + oldLen) return -14; // EFAULT
             var v = vmas[i];
+            // A shared anonymous mapping grows its memfd first. (Linux keeps the shmem object's size, and the
+            // guest gets SIGBUS past it; here a host SIGBUS would end the runtime, so the pages read as zero.)
+            if (newLen > oldLen && v.File != null && (v.Flags & Native.MAP_ANONYMOUS) != 0)
+                v.File.EnsureSize(v.FileOffset + (oldAddr - v.Start) + newLen);
             if ((flags & Native.MREMAP_FIXED) == 0)
             {
                 if (newLen <= oldLen)
@@ -290,7 +308,7 @@ public static unsafe class AddressSpace
     {
         ulong at = oldAddr + oldLen;
         int type = (v.Flags & 3) == Native.MAP_PRIVATE ? Native.MAP_PRIVATE : Native.MAP_SHARED;
-        if ((v.Flags & Native.MAP_ANONYMOUS) != 0)
+        if ((v.Flags & Native.MAP_ANONYMOUS) != 0 && v.File == null)
         {
             void* r = Native.mmap(GuestMemory.Base + at, (nuint)len, GuestMemory.HostProt(v.Prot),
                 Native.MAP_FIXED | type | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);

@@ -12,6 +12,8 @@ public sealed class Vma
     public ulong FileOffset;
     public ulong Device;
     public ulong Inode;
+    /// <summary>The host object behind the mapping (file, or memfd for a shared anonymous mapping), for fork; null for private anonymous memory.</summary>
+    public MappedFile? File;
 
     public Vma Clone() => (Vma)MemberwiseClone();
     public override string ToString() => $"{Start:x}-{End:x} {Prot} {Name}";

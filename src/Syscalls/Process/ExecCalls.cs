@@ -11,7 +11,7 @@ namespace UniJit.Syscalls.Process;
 /// vfork, the vfork form of clone, execve and wait4 (see <see cref="VforkChild"/> for the model).
 /// execve starts the program as a new host process running unijit with this run's options, the
 /// child's surviving fds placed at their guest numbers and the guest's argv and environment.
-/// A general fork (copying the address space) is not done: it answers ENOSYS.
+/// A general fork (clone without CLONE_VM, fork) is <see cref="ForkCalls"/>'s.
 /// </summary>
 public static unsafe partial class ExecCalls
 {
@@ -27,6 +27,7 @@ public static unsafe partial class ExecCalls
     {
         ulong flags = a.A0;
         if ((flags & CLONE_THREAD) != 0) return CloneThread(k, in a);
+        if ((flags & CLONE_VM) == 0) return ForkCalls.Clone(k, in a);
         // posix_spawn: CLONE_VM | CLONE_VFORK | SIGCHLD with a stack for the child; anything else needs fork.
         if ((flags & ~0xFFUL) != (CLONE_VM | CLONE_VFORK)) return -Errno.ENOSYS;
         return StartChild(k, a.Cpu, a.A1);
@@ -157,7 +158,7 @@ public static unsafe partial class ExecCalls
     }
 
     /// <summary>The command that runs a guest program the way this process was started.</summary>
-    static List<string> UniJitCommand(Kernel k)
+    internal static List<string> UniJitCommand(Kernel k)
     {
         var cmd = new List<string>();
         string self = Environment.ProcessPath ?? "unijit";
@@ -181,16 +182,21 @@ public static unsafe partial class ExecCalls
         cmd.Add("--");
         cmd.Add(guestPath);
         cmd.AddRange(argv.Skip(1));
+        return SpawnWithFds(cmd, envp, k.Fds.ForExec().Select(f => (f.Host, f.Guest)).ToList());
+    }
 
-        var fds = k.Fds.ForExec();
-        int top = Math.Max(3, fds.Count == 0 ? 0 : fds.Max(f => f.Guest) + 1);
+    /// <summary>posix_spawn of <paramref name="cmd"/> with host fd Source at number Target for each pair
+    /// (without FD_CLOEXEC there), and 0, 1, 2 closed when no pair targets them. Returns the pid or -errno.</summary>
+    internal static long SpawnWithFds(List<string> cmd, List<string> envp, List<(int Source, int Target)> fds)
+    {
+        int top = Math.Max(3, fds.Count == 0 ? 0 : fds.Max(f => f.Target) + 1);
         var temps = new List<int>();
         byte* actions = (byte*)NativeMemory.AllocZeroed(512);
         try
         {
             posix_spawn_file_actions_init(actions);
             // Sources are first moved above every target number, so no dup2 clobbers a later source.
-            foreach (var (g, h) in fds)
+            foreach (var (h, g) in fds)
             {
                 long t = Native.Sys(72, h, 1030 /* F_DUPFD_CLOEXEC */, top);
                 if (t < 0) return t;
@@ -198,7 +204,7 @@ public static unsafe partial class ExecCalls
                 posix_spawn_file_actions_adddup2(actions, (int)t, g);
             }
             for (int g = 0; g < 3; g++)
-                if (!fds.Any(f => f.Guest == g)) posix_spawn_file_actions_addclose(actions, g);
+                if (!fds.Any(f => f.Target == g)) posix_spawn_file_actions_addclose(actions, g);
             byte** args = ToCArray(cmd);
             byte** env = ToCArray(envp);
             int pid;

@@ -33,6 +33,16 @@ public sealed unsafe class Limits
 
     public (ulong Cur, ulong Max) Get(int resource) => (cur[resource], max[resource]);
 
+    /// <summary>Every limit, soft then hard (a fork child starts with its parent's).</summary>
+    public ulong[] Save() => [.. cur, .. max];
+
+    public void Load(ulong[] saved)
+    {
+        Array.Copy(saved, 0, cur, 0, RLIM_NLIMITS);
+        Array.Copy(saved, RLIM_NLIMITS, max, 0, RLIM_NLIMITS);
+        fds.Limit = (int)Math.Min(cur[RLIMIT_NOFILE], 1 << 20);
+    }
+
     /// <summary>setrlimit's rules: cur ≤ max, and max cannot rise (we are not privileged to raise the host's either).</summary>
     public long Set(int resource, ulong c, ulong m)
     {

@@ -261,7 +261,7 @@ public static class SyscallTable
         R(Nr.execve, ExecCalls.Execve, Path, Ptr, Ptr),
 
         // Not yet: fork, threads. Named rows so that strace shows the arguments.
-        Stub(Nr.fork),
+        R(Nr.fork, ForkCalls.Fork),
         Stub(Nr.clone3, Ptr, ULong),
         Stub(Nr.execveat, DirFd, Path, Ptr, Ptr, AtFlags),
     ];

@@ -70,6 +70,10 @@ public static class Catalogue
         new("busybox-sed", ["busybox", "sed", "-n", "s/^\\(beta\\) \\(.*\\)/\\2 \\1/p", "text.txt"]),
         new("busybox-gzip", ["busybox", "gzip", "-c"]) { Stdin = _ => Bytes("text.txt"), Inverse = ["busybox", "gunzip", "-c"] },
 
+        // shells: a pipeline, command substitution and a subshell each fork (dash is /bin/sh)
+        new("sh-pipeline", ["/bin/sh", "-c", "echo a b c | tr a-z A-Z; x=$(echo sub); echo $x; (exit 3); echo $?"]),
+        new("bash-pipeline", ["bash", "-c", "echo a b c | tr a-z A-Z; x=$(echo sub); echo $x; (exit 3); echo $?; for i in 1 2; do echo $i; done | wc -l"]),
+
         new("file", ["file", "/bin/ls", "text.txt", "bin.dat", "nums.txt", "script.lua", "archive.tar", "/usr/lib"]),
 
         // tar: create (the archive's bytes) and list
