@@ -233,6 +233,7 @@ public static class SyscallTable
         // Time
         R(Nr.clock_gettime, null, ClockId, OutTime),
         R(Nr.clock_getres, null, ClockId, OutTime),
+        R(Nr.clock_settime, null, ClockId, InTime),
         R(Nr.gettimeofday, null, OutS(Timeval), OutS(8)),
         R(Nr.time, null, Ret.Time, OutS(8)),
         R(Nr.nanosleep, null, InTime, OutTime),
