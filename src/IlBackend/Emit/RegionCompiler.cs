@@ -170,10 +170,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                 em.SpillOne(r);
                 il.MarkLabel(skip);
             }
-            em.LdStateAddr(StateLayout.Rip);
-            il.Emit(OpCodes.Ldloc, curIp);
-            il.Emit(OpCodes.Stind_I8);
-            AddCount();
+            StoreRipAndCount(curIp);
             il.Emit(OpCodes.Rethrow);
             il.EndExceptionBlock();
 
@@ -183,10 +180,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                 // runs next (faulting there precisely, or doing the access); no chaining from here.
                 il.MarkLabel(bail);
                 em.Spill(written);
-                em.LdStateAddr(StateLayout.Rip);
-                il.Emit(OpCodes.Ldloc, curIp);
-                il.Emit(OpCodes.Stind_I8);
-                AddCount();
+                StoreRipAndCount(curIp);
                 il.Emit(OpCodes.Ldarg_1);
                 il.Emit(OpCodes.Ldc_I4_1);
                 il.Emit(OpCodes.Stfld, typeof(Cpu).GetField(nameof(Cpu.StepInterpreted))!);
@@ -195,10 +189,7 @@ public sealed unsafe class RegionCompiler : ICompiler
 
             il.MarkLabel(epilogue);
             em.Spill(written);
-            em.LdStateAddr(StateLayout.Rip);
-            il.Emit(OpCodes.Ldloc, next);
-            il.Emit(OpCodes.Stind_I8);
-            AddCount();
+            StoreRipAndCount(next);
             // Chaining: an exit to a known address continues in the region translated there, if any,
             // as a tail call (the state is already stored, exactly as the dispatcher would see it).
             var plain = il.DefineLabel();
@@ -234,6 +225,15 @@ public sealed unsafe class RegionCompiler : ICompiler
             IlSize = il.ILOffset;
             var ctx = new RegionContext(fallbackInsns.ToArray(), linkTargets.ToArray(), process);
             return (RegionCode)method.CreateDelegate(typeof(RegionCode), ctx);
+        }
+
+        /// <summary>Stores RIP from <paramref name="rip"/> and adds the instructions run to the state's count.</summary>
+        void StoreRipAndCount(LocalBuilder rip)
+        {
+            em.LdStateAddr(StateLayout.Rip);
+            il.Emit(OpCodes.Ldloc, rip);
+            il.Emit(OpCodes.Stind_I8);
+            AddCount();
         }
 
         void AddCount()
