@@ -11,7 +11,7 @@ namespace UniJit.IlBackend.Emit;
 /// The IL-level vocabulary of a region: guest registers as IL locals (loaded at entry, stored at
 /// exits and around calls into interpreter handlers), effective addresses, and operand reads and
 /// writes at 1, 2, 4 or 8 bytes with x86-64's register merge / zero-extend rules. Memory goes
-/// through <see cref="HostAddress"/>: an inline permission check with an out-of-line slow path.
+/// through <see cref="HostAddress"/>: an inline permission check; the slow path leaves the region.
 /// Arguments: 0 = <see cref="RegionContext"/>, 1 = <see cref="Cpu"/>, 2 = <see cref="CpuState"/>*.
 /// </summary>
 public sealed class IlEmitter
