@@ -11,25 +11,16 @@ public static class PythonKnownFailures
 
     public static string FilePath { get; } = Path.Combine(PythonCase.Directory, "..", "known-failures.txt");
 
-    static readonly Lazy<IReadOnlyList<Entry>> entries = new(() => Parse(File.ReadAllLines(FilePath)));
+    /// <summary>Parsed by the corpus list's parser (one format for every known-failures.txt), keys of one
+    /// or two parts.</summary>
+    static readonly Lazy<IReadOnlyList<Entry>> entries = new(() =>
+        Programs.KnownFailures.Parse(File.ReadAllLines(FilePath))
+            .Select(e => e.Tier != "*"
+                ? throw new FormatException($"{FilePath}:{e.Line}: key is case or case:tier")
+                : new Entry(e.Program, e.Link, e.Reason, e.Line))
+            .ToList());
 
     public static IReadOnlyList<Entry> Entries => entries.Value;
-
-    public static IReadOnlyList<Entry> Parse(string[] lines)
-    {
-        var list = new List<Entry>();
-        for (int i = 0; i < lines.Length; i++)
-        {
-            string line = lines[i].Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            int sp = line.IndexOfAny([' ', '\t']);
-            if (sp < 0) throw new FormatException($"{FilePath}:{i + 1}: '{line}' has no reason");
-            var key = line[..sp].Split(':');
-            if (key.Length > 2) throw new FormatException($"{FilePath}:{i + 1}: bad key '{line[..sp]}'");
-            list.Add(new Entry(key[0], key.Length > 1 ? key[1] : "*", line[sp..].Trim(), i + 1));
-        }
-        return list;
-    }
 
     public static Entry? Find(PythonCase c, string tier) =>
         Entries.FirstOrDefault(e => (e.Case == "*" || e.Case == c.Name || e.Case == c.Script) && (e.Tier == "*" || e.Tier == tier));
