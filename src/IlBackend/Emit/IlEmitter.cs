@@ -25,22 +25,38 @@ public sealed class IlEmitter
     /// reuses freed temps), and an access that took one from the pool would then overwrite it; that was
     /// seen as wrong results in python3 under --tier=jit.</summary>
     LocalBuilder? accessAddress, accessValue, vectorTemp;
-    readonly List<System.Reflection.Emit.Label> slowPaths = new();
+    readonly List<(System.Reflection.Emit.Label at, ulong ip)> slowPaths = new();
     /// <summary>Called before each inline memory access (the region checks that the instruction's
     /// address was recorded, since a slow path resumes there).</summary>
     public Action? CheckAccess;
+    /// <summary>The guest address of the instruction whose slow paths are being emitted: where the
+    /// interpreter resumes when one is taken.</summary>
+    public ulong FaultIp;
 
-    /// <summary>Emits the slow-path stubs of this method's memory accesses: each leaves the protected
-    /// region (emptying the IL stack) for <paramref name="exit"/>, which must resume the guest at the
-    /// recorded instruction in the interpreter.</summary>
-    public void EmitSlowPaths(System.Reflection.Emit.Label exit)
+    /// <summary>Emits the slow-path stubs: each stores its instruction's address in
+    /// <paramref name="ip"/> and leaves (emptying the IL stack) for <paramref name="exit"/>, which must
+    /// resume the guest there in the interpreter. The address is a constant of the stub, so the fast
+    /// path stores nothing.</summary>
+    public void EmitSlowPaths(System.Reflection.Emit.Label exit, LocalBuilder ip)
     {
-        foreach (var l in slowPaths)
+        foreach (var (at, address) in slowPaths)
         {
-            Il.MarkLabel(l);
+            Il.MarkLabel(at);
+            LdConst(address);
+            Il.Emit(OpCodes.Stloc, ip);
             Il.Emit(OpCodes.Leave, exit);
         }
         slowPaths.Clear();
+    }
+
+    /// <summary>Pops an int; if it is non-zero, the region leaves before the current instruction
+    /// (<see cref="FaultIp"/>) and the interpreter runs it.</summary>
+    public void SlowPathIfTrue()
+    {
+        CheckAccess?.Invoke();
+        var slow = Il.DefineLabel();
+        Il.Emit(OpCodes.Brtrue, slow);
+        slowPaths.Add((slow, FaultIp));
     }
 
     public bool HasSlowPaths => slowPaths.Count > 0;
@@ -252,7 +268,7 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Ldloc, a);
         Il.Emit(OpCodes.Conv_U);
         Il.Emit(OpCodes.Add);
-        slowPaths.Add(slow);
+        slowPaths.Add((slow, FaultIp));
     }
 
     /// <summary>Pops an address, pushes the value read there (zero-extended).</summary>

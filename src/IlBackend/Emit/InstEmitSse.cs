@@ -16,7 +16,7 @@ namespace UniJit.IlBackend.Emit;
 /// SSE in the IL tier, without the interpreter handler's operand decoding or register spills.
 /// XMM registers are the region's vector locals (<see cref="C.LoadXmm"/>, <see cref="C.StoreXmm"/>,
 /// which writes through to the state); a memory operand's address is computed in IL and read or
-/// written through <see cref="MemoryCalls"/> (alignment rules as in <see cref="SseHandlers.Load"/>).
+/// written inline (<see cref="IlEmitter.HostAddress"/>; alignment rules as in <see cref="SseHandlers.Load"/>).
 /// <list type="bullet">
 /// <item>Rows of <see cref="SseHandlers.Row"/>: integer rows call the row's semantic method directly;
 /// floating-point rows call <see cref="SseCalls"/>' exact path (the same method under the guest MXCSR).</item>
@@ -155,7 +155,7 @@ internal static partial class InstEmit
                 c.Em.ReadFloat(t == typeof(double) ? 8 : 4);
             }
         }
-        il.Emit(OpCodes.Call, m);
+        c.CallRetrying(m);
         // comisd and friends store ZF/PF/CF (and clear OF/SF/AF) in RFLAGS outright: a jcc, setcc or
         // cmov after them tests those bits inline.
         if (i.Mnemonic is Mnemonic.Comisd or Mnemonic.Ucomisd or Mnemonic.Comiss or Mnemonic.Ucomiss)
@@ -177,7 +177,7 @@ internal static partial class InstEmit
             c.Em.LdState();
             il.Emit(OpCodes.Ldc_I4, (int)i.Code);
             XmmSource(c, in i, 1, unaligned);
-            il.Emit(OpCodes.Call, Sc(nameof(SseCalls.ToGpr)));
+            c.CallRetrying(Sc(nameof(SseCalls.ToGpr)));
             c.Em.StoreReg(i.Op0Register);
             return true;
         }
@@ -198,7 +198,7 @@ internal static partial class InstEmit
                     il.Emit(OpCodes.Ldc_I4, (int)i.Code);
                     c.LoadXmm(i.Op0Register);
                     XmmSource(c, in i, 1, unaligned);
-                    il.Emit(OpCodes.Call, Sc(nameof(SseCalls.Binary)));
+                    c.CallRetrying(Sc(nameof(SseCalls.Binary)));
                     c.StoreXmm(i.Op0Register);
                     return true;
                 }
@@ -213,7 +213,7 @@ internal static partial class InstEmit
                     c.LoadXmm(i.Op0Register);
                     XmmSource(c, in i, 1, unaligned);
                     il.Emit(OpCodes.Ldc_I4, (int)i.Immediate8);
-                    il.Emit(OpCodes.Call, Sc(nameof(SseCalls.BinaryImm)));
+                    c.CallRetrying(Sc(nameof(SseCalls.BinaryImm)));
                     c.StoreXmm(i.Op0Register);
                     return true;
                 }
@@ -233,7 +233,7 @@ internal static partial class InstEmit
                 il.Emit(OpCodes.Ldc_I4, (int)i.Code);
                 c.LoadXmm(i.Op0Register);
                 c.Em.ReadOperand(in i, 1, Operands.Size(in i, 1));
-                il.Emit(OpCodes.Call, Sc(nameof(SseCalls.ToXmm)));
+                c.CallRetrying(Sc(nameof(SseCalls.ToXmm)));
                 c.StoreXmm(i.Op0Register);
                 return true;
             case SseHandlers.Shape.Compare when floating:
@@ -241,7 +241,7 @@ internal static partial class InstEmit
                 il.Emit(OpCodes.Ldc_I4, (int)i.Code);
                 XmmSource(c, in i, 0, unaligned);
                 XmmSource(c, in i, 1, unaligned);
-                il.Emit(OpCodes.Call, Sc(nameof(SseCalls.Compare)));
+                c.CallRetrying(Sc(nameof(SseCalls.Compare)));
                 return true;
             default:
                 return false;

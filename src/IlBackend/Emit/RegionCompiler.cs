@@ -15,14 +15,15 @@ namespace UniJit.IlBackend.Emit;
 ///
 /// Passes: build the region → flag liveness (<see cref="FlagAnalysis"/>) → emit → JIT (on first call).
 /// Shape of the method: registers (general, and the XMM registers the region names, which are
-/// written through to the state) are loaded into locals, then a try block holds every guest block
-/// as a label; branches between region blocks are IL branches (so loops run without leaving the
-/// method); every exit stores the next RIP and leaves to one shared epilogue that stores the registers
-/// back. Memory accesses are inline (<see cref="IlEmitter.HostAddress"/>); one that needs the slow path
-/// leaves the region before its instruction, which the interpreter then runs. Instructions without an inline emitter call the interpreter's own handler (semantics once),
-/// with registers stored before and reloaded after. A guest fault unwinds through the catch, which
-/// stores the registers (unless a handler already owns the state) and sets RIP to the faulting
-/// instruction, so the dispatcher sees the same precise state as in the interpreter.
+/// written through to the state) are loaded into locals, then every guest block follows as a label;
+/// branches between region blocks are IL branches (so loops run without leaving the method); every
+/// exit stores the next RIP and goes to one shared epilogue that stores the registers back. There is
+/// no exception handler, so RyuJIT can keep the register locals in host registers. Memory accesses
+/// are inline (<see cref="IlEmitter.HostAddress"/>); one that needs the slow path leaves the region
+/// before its instruction, which the interpreter then runs (and faults on, precisely). Instructions
+/// without an inline emitter call the interpreter's own handler (semantics once), with every register
+/// the region writes stored before and those the handler writes reloaded after; a handler that throws
+/// leaves the state exact but for RIP, which the dispatcher sets from <see cref="CpuState.HandlerIp"/>.
 /// </summary>
 public sealed unsafe class RegionCompiler : ICompiler
 {
@@ -53,7 +54,7 @@ public sealed unsafe class RegionCompiler : ICompiler
         readonly Dictionary<ulong, Label> labels = new();
         readonly List<Instruction> fallbackInsns = new();
         readonly Dictionary<Block, bool[]> flagsNeeded;
-        readonly LocalBuilder next, curIp, inHelper, icount;
+        readonly LocalBuilder next, curIp, icount;
         /// <summary>XMM registers named by the region's instructions are read from vector locals, loaded at
         /// entry and after handler calls. Every write goes to both the local and the state, so the state
         /// is always current: the catch needs no XMM locals, which keeps them out of the exception
@@ -83,7 +84,6 @@ public sealed unsafe class RegionCompiler : ICompiler
             em = new IlEmitter(il);
             next = il.DeclareLocal(typeof(ulong));
             curIp = il.DeclareLocal(typeof(ulong));
-            inHelper = il.DeclareLocal(typeof(int));
             icount = il.DeclareLocal(typeof(long));
             foreach (var b in region.Blocks)
                 foreach (var ins in b.Insns)
@@ -150,37 +150,25 @@ public sealed unsafe class RegionCompiler : ICompiler
             int written = regionWritten;
             em.Reload(regionUsed);
             ReloadXmm();
-            il.BeginExceptionBlock();
+            // No exception handler: a region with a catch keeps every local the catch reads in the stack
+            // frame, and those are the guest registers. Nothing inline throws (a memory access or an
+            // SSE helper that would fault leaves through a slow path instead, see below); only the
+            // interpreter handlers called for other instructions do, and the registers are stored
+            // before each of those calls (EmitFallback), so the state is exact when one throws.
             foreach (var b in region.Blocks) EmitBlock(b);
-            var bail = il.DefineLabel();
-            bool bails = em.HasSlowPaths;
-            em.EmitSlowPaths(bail);
-            il.BeginCatchBlock(typeof(Exception));
-            il.Emit(OpCodes.Pop);
-            // Registers a running handler writes are current in the state (it may have made partial
-            // progress, as rep movs does); every other register is current in its local.
-            for (int r = 0; r < 16; r++)
+            if (em.HasSlowPaths)
             {
-                if ((written & (1 << r)) == 0) continue;
-                var skip = il.DefineLabel();
-                il.Emit(OpCodes.Ldloc, inHelper);
-                il.Emit(OpCodes.Ldc_I4, 1 << r);
-                il.Emit(OpCodes.And);
-                il.Emit(OpCodes.Brtrue, skip);
-                em.SpillOne(r);
-                il.MarkLabel(skip);
-            }
-            StoreRipAndCount(curIp);
-            il.Emit(OpCodes.Rethrow);
-            il.EndExceptionBlock();
-
-            if (bails)
-            {
-                // A memory access needs the slow path: leave before its instruction, which the interpreter
-                // runs next (faulting there precisely, or doing the access); no chaining from here.
+                // A memory access needs the slow path, or an SSE helper asks for a retry: leave before
+                // the instruction, which the interpreter runs next (faulting there precisely, or doing
+                // the access); no chaining from here.
+                var bail = il.DefineLabel();
+                em.EmitSlowPaths(bail, curIp);
                 il.MarkLabel(bail);
                 em.Spill(written);
                 StoreRipAndCount(curIp);
+                em.LdStateAddr(StateLayout.Retry);
+                il.Emit(OpCodes.Ldc_I4_0);
+                il.Emit(OpCodes.Stind_I4);
                 il.Emit(OpCodes.Ldarg_1);
                 il.Emit(OpCodes.Ldc_I4_1);
                 il.Emit(OpCodes.Stfld, typeof(Cpu).GetField(nameof(Cpu.StepInterpreted))!);
@@ -272,12 +260,22 @@ public sealed unsafe class RegionCompiler : ICompiler
             if (!ended) Goto(b.End);
         }
 
-        /// <summary>Records the address of an instruction that may fault.</summary>
+        /// <summary>Records the address of an instruction that may fault: its slow paths resume there.</summary>
         public void MayFault(in Instruction ins)
         {
             faultIp = ins.IP;
-            em.LdConst(ins.IP);
-            il.Emit(OpCodes.Stloc, curIp);
+            em.FaultIp = ins.IP;
+        }
+
+        /// <summary>Calls an <see cref="SseCalls"/> helper that takes the state: instead of raising a
+        /// guest exception it sets <see cref="CpuState.Retry"/>, and the region then leaves before the
+        /// instruction (a slow path), so that the interpreter raises it.</summary>
+        public void CallRetrying(System.Reflection.MethodInfo m)
+        {
+            il.Emit(OpCodes.Call, m);
+            em.LdStateAddr(StateLayout.Retry);
+            il.Emit(OpCodes.Ldind_I4);
+            em.SlowPathIfTrue();
         }
 
         /// <summary>Continues at guest address <paramref name="target"/>: a branch inside the region, or an exit.</summary>
@@ -369,13 +367,18 @@ public sealed unsafe class RegionCompiler : ICompiler
             MayFault(in ins);
             var (used, written) = RegisterUse.Of(in ins);
             if (RegisterUse.TouchesAll(in ins)) { used = regionUsed; written = regionWritten; }
-            em.Spill(used);
+            // Every register the region has written is stored too, not only those the handler reads:
+            // if the handler throws, the exception reaches the dispatcher with the state exact (the
+            // registers the handler wrote are already there; it may have made partial progress, as
+            // rep movs does), and the dispatcher puts RIP at HandlerIp.
+            em.Spill(used | regionWritten);
             // The interpreter runs a block with RIP preset to the fall-through address.
             em.LdStateAddr(StateLayout.Rip);
             em.LdConst(ins.NextIP);
             il.Emit(OpCodes.Stind_I8);
-            il.Emit(OpCodes.Ldc_I4, written);
-            il.Emit(OpCodes.Stloc, inHelper);
+            em.LdStateAddr(StateLayout.HandlerIp);
+            em.LdConst(ins.IP);
+            il.Emit(OpCodes.Stind_I8);
             il.Emit(OpCodes.Ldarg_1);
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldfld, typeof(RegionContext).GetField(nameof(RegionContext.Insns))!);
@@ -385,8 +388,6 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Conv_I);
             il.EmitCalli(OpCodes.Calli, System.Reflection.CallingConventions.Standard, typeof(void),
                 [typeof(Cpu), typeof(Instruction).MakeByRefType()], null);
-            il.Emit(OpCodes.Ldc_I4_0);
-            il.Emit(OpCodes.Stloc, inHelper);
             em.Reload(written);
             ReloadXmm();
             ended = false;

@@ -50,7 +50,7 @@ public static unsafe class SseCalls
         if (SseHandlers.Cold((Code)code, 0)) f(a, b);
         uint host = SseMxcsr.Enter(s);
         V r = f(a, b);
-        SseMxcsr.Leave(s, host);
+        SseMxcsr.LeaveOrRetry(s, host);
         return r;
     }
 
@@ -62,7 +62,7 @@ public static unsafe class SseCalls
         if (SseHandlers.Cold((Code)code, k)) f(a, b, k);
         uint host = SseMxcsr.Enter(s);
         V r = f(a, b, k);
-        SseMxcsr.Leave(s, host);
+        SseMxcsr.LeaveOrRetry(s, host);
         return r;
     }
 
@@ -73,7 +73,7 @@ public static unsafe class SseCalls
         if (SseHandlers.Cold((Code)code, 0)) f(a, x);
         uint host = SseMxcsr.Enter(s);
         V r = f(a, x);
-        SseMxcsr.Leave(s, host);
+        SseMxcsr.LeaveOrRetry(s, host);
         return r;
     }
 
@@ -84,7 +84,7 @@ public static unsafe class SseCalls
         if (SseHandlers.Cold((Code)code, 0)) f(b);
         uint host = SseMxcsr.Enter(s);
         ulong r = f(b);
-        SseMxcsr.Leave(s, host);
+        SseMxcsr.LeaveOrRetry(s, host);
         return r;
     }
 
@@ -95,8 +95,8 @@ public static unsafe class SseCalls
         if (SseHandlers.Cold((Code)code, 0)) f(a, b);
         uint host = SseMxcsr.Enter(s);
         ulong flags = f(a, b);
-        SseMxcsr.Leave(s, host);
-        Flags.SetArith(s, flags);
+        SseMxcsr.LeaveOrRetry(s, host);
+        if (s->Retry == 0) Flags.SetArith(s, flags);
     }
 
     // ---- operand classes -------------------------------------------------------------------------

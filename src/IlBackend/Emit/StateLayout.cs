@@ -12,5 +12,7 @@ public static class StateLayout
     public static readonly int FsBase = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.FsBase));
     public static readonly int GsBase = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.GsBase));
     public static readonly int Attention = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Attention));
+    public static readonly int HandlerIp = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.HandlerIp));
+    public static readonly int Retry = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Retry));
     public static readonly int InstructionCount = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.InstructionCount));
 }

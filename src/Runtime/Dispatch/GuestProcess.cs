@@ -95,9 +95,10 @@ public sealed unsafe class GuestProcess
                 if (compiled != null && !cpu.StepInterpreted)
                 {
                     regionEntries++;
+                    // Inside translated code only interpreter handlers throw, with the registers stored.
                     try { compiled.Code(cpu, s); }
-                    catch (GuestFaultException f) { Fault(cpu, s->Rip, f); }
-                    catch (GuestSignalException g) { Signal(cpu, g); }
+                    catch (GuestFaultException f) { s->Rip = s->HandlerIp; Fault(cpu, s->Rip, f); }
+                    catch (GuestSignalException g) { s->Rip = s->HandlerIp; Signal(cpu, g); }
                     continue;
                 }
                 cpu.StepInterpreted = false;

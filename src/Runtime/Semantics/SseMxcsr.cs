@@ -114,6 +114,18 @@ public static unsafe class SseMxcsr
         if (raised != 0) Raise(s, raised);
     }
 
+    /// <summary><see cref="Leave"/> for translated code, which must not throw: an unmasked exception
+    /// sets <see cref="CpuState.Retry"/> instead and leaves MXCSR as it was (the interpreter runs the
+    /// instruction again and raises it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void LeaveOrRetry(CpuState* s, uint host)
+    {
+        uint raised = swap(host) & FlagMask;
+        if (raised == 0) return;
+        if ((raised & ~(s->Mxcsr >> 7) & FlagMask) != 0) { s->Retry = 1; return; }
+        s->Mxcsr |= raised;
+    }
+
     static void Raise(CpuState* s, uint raised)
     {
         uint m = s->Mxcsr | raised;

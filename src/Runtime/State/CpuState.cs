@@ -34,4 +34,15 @@ public unsafe struct CpuState
     public X87State Fpu;
 
     public ulong InstructionCount;
+
+    /// <summary>The instruction a translated region is running through its interpreter handler. Only
+    /// those handlers throw inside translated code (which has no exception handler of its own, so that
+    /// RyuJIT can keep guest registers in host registers), and the dispatcher reports such an exception
+    /// at this address.</summary>
+    public ulong HandlerIp;
+
+    /// <summary>Set by a helper of translated code instead of raising a guest exception (an unmasked
+    /// SIMD floating-point exception): the region leaves before the instruction, clears this, and the
+    /// interpreter runs the instruction again and raises it.</summary>
+    public int Retry;
 }
