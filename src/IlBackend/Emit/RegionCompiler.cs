@@ -379,6 +379,10 @@ public sealed unsafe class RegionCompiler : ICompiler
             em.LdStateAddr(StateLayout.HandlerIp);
             em.LdConst(ins.IP);
             il.Emit(OpCodes.Stind_I8);
+            // The instruction count so far, too (nothing else would store it if the handler throws).
+            AddCount();
+            il.Emit(OpCodes.Ldc_I8, 0L);
+            il.Emit(OpCodes.Stloc, icount);
             il.Emit(OpCodes.Ldarg_1);
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldfld, typeof(RegionContext).GetField(nameof(RegionContext.Insns))!);

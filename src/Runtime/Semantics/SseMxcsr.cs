@@ -76,6 +76,7 @@ public static unsafe class SseMxcsr
         CpuState dummy = default;
         dummy.Mxcsr = Default;
         Leave(&dummy, Enter(&dummy));
+        LeaveOrRetry(&dummy, Enter(&dummy));
         HostDaz();
         HostRounding();
         RestorePrecision(HostRead());

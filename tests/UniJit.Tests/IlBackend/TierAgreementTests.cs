@@ -190,6 +190,71 @@ public unsafe class TierAgreementTests
         Assert.Equal(a.regs, b.regs);
     }
 
+    /// <summary>The whole state a fault leaves (RIP, registers, XMM, MXCSR, data) in both tiers. Translated
+    /// code has no exception handler: a fault must still find every register the region wrote.</summary>
+    static void FaultAgrees(Action<Assembler> body, Action<Cpu> setup, int signal)
+    {
+        string Snapshot(Cpu c)
+        {
+            var s = c.S;
+            var sb = new System.Text.StringBuilder($"rip={s->Rip:x} mxcsr={s->Mxcsr:x} outcome={GuestCode.LastOutcome}");
+            for (int r = 0; r < 16; r++) sb.Append($" r{r}={s->Gpr[r]:x}");
+            for (int x = 0; x < 16; x++) sb.Append($" x{x}={*(ulong*)(s->Xmm + 16 * x + 8):x}_{*(ulong*)(s->Xmm + 16 * x):x}");
+            var data = new byte[256];
+            GuestMemory.ReadBytes(GuestCode.DataAddress, data);
+            return sb.Append(" data=").Append(Convert.ToHexString(data)).ToString();
+        }
+        var a = Snapshot(GuestCode.Run(body, setup, Tier.Interp));
+        Assert.Equal(signal, GuestCode.LastOutcome.Signal);
+        var jit = GuestCode.Run(body, setup, Tier.Jit);
+        Assert.True(jit.S->InstructionCount > 0, "the jit tier ran no translated instructions");
+        Assert.Equal(a, Snapshot(jit));
+    }
+
+    /// <summary>divsd by zero with ZE unmasked, after register and XMM writes in the same loop: the
+    /// translated divsd asks for a retry, the region leaves before it and the interpreter raises SIGFPE.</summary>
+    [Fact]
+    public void UnmaskedSseExceptionInsideTranslatedCodeHasPreciseState() => FaultAgrees(asm =>
+    {
+        var loop = asm.CreateLabel();
+        asm.mov(rdi, GuestCode.DataAddress);
+        asm.mov(ecx, 6);
+        asm.xor(eax, eax);
+        asm.Label(ref loop);
+        asm.add(rax, rcx);
+        asm.lea(rbx, __[rax + rcx * 2]);
+        asm.cvtsi2sd(xmm2, ecx);
+        asm.addsd(xmm4, xmm2);
+        asm.movsd(xmm1, xmm3);
+        asm.divsd(xmm1, xmm2);
+        asm.movsd(__qword_ptr[rdi + rcx * 8], xmm1);
+        asm.dec(ecx);
+        asm.jns(loop);
+    }, c =>
+    {
+        c.S->Mxcsr = 0x1F80 & ~0x200u; // ZE unmasked
+        *(double*)(c.S->Xmm + 3 * 16) = 1.0;
+    }, UniJit.Runtime.Dispatch.Signals.SIGFPE);
+
+    /// <summary>div by zero runs through the interpreter's handler, which throws: the registers the
+    /// region wrote before it must already be in the state, and RIP must be the div's.</summary>
+    [Fact]
+    public void HandlerThatThrowsInsideTranslatedCodeHasPreciseState() => FaultAgrees(asm =>
+    {
+        var loop = asm.CreateLabel();
+        asm.mov(rsi, 5);
+        asm.mov(r9, 100);
+        asm.Label(ref loop);
+        asm.add(r8, rsi);
+        asm.lea(r10, __[r8 + r9]);
+        asm.mov(rax, r10);
+        asm.xor(edx, edx);
+        asm.div(rsi);
+        asm.mov(r11, rax);
+        asm.dec(rsi);
+        asm.jmp(loop);
+    }, _ => { }, UniJit.Runtime.Dispatch.Signals.SIGFPE);
+
     /// <summary>Code that rewrites a function it has already run (the immediate of its mov) must see
     /// the new instruction on the next call, in every tier: writes to a page holding translated code
     /// drop that code.</summary>
