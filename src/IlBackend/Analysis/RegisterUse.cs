@@ -42,4 +42,26 @@ public static class RegisterUse
         }
         return (used, written);
     }
+
+    /// <summary>The XMM registers the instruction may write, per Iced's instruction info: bit n stands
+    /// for XMMn (a YMM or ZMM register counts as its XMM part).</summary>
+    public static int XmmWritten(in Instruction i)
+    {
+        factory ??= new InstructionInfoFactory();
+        var info = factory.GetInfo(in i);
+        int written = 0;
+        foreach (var u in info.GetUsedRegisters())
+        {
+            if (u.Access is not (OpAccess.Write or OpAccess.CondWrite or OpAccess.ReadWrite or OpAccess.ReadCondWrite)) continue;
+            int n = u.Register switch
+            {
+                >= Register.XMM0 and <= Register.XMM15 => u.Register - Register.XMM0,
+                >= Register.YMM0 and <= Register.YMM15 => u.Register - Register.YMM0,
+                >= Register.ZMM0 and <= Register.ZMM15 => u.Register - Register.ZMM0,
+                _ => -1,
+            };
+            if (n >= 0) written |= 1 << n;
+        }
+        return written;
+    }
 }

@@ -14,8 +14,8 @@ namespace UniJit.IlBackend.Emit;
 /// The IL tier: translates a region (see <see cref="RegionBuilder"/>) into one DynamicMethod.
 ///
 /// Passes: build the region → flag liveness (<see cref="FlagAnalysis"/>) → emit → JIT (on first call).
-/// Shape of the method: registers (general, and the XMM registers the region names, which are
-/// written through to the state) are loaded into locals, then every guest block follows as a label;
+/// Shape of the method: registers (general, and the XMM registers the region names) are loaded into
+/// locals, then every guest block follows as a label;
 /// branches between region blocks are IL branches (so loops run without leaving the method); every
 /// exit stores the next RIP and goes to one shared epilogue that stores the registers back. There is
 /// no exception handler, so RyuJIT can keep the register locals in host registers. Memory accesses
@@ -55,17 +55,15 @@ public sealed unsafe class RegionCompiler : ICompiler
         readonly List<Instruction> fallbackInsns = new();
         readonly Dictionary<Block, bool[]> flagsNeeded;
         readonly LocalBuilder next, curIp, icount;
-        /// <summary>XMM registers named by the region's instructions are read from vector locals, loaded at
-        /// entry and after handler calls. Every write goes to both the local and the state, so the state
-        /// is always current: the catch needs no XMM locals, which keeps them out of the exception
-        /// handler's live set, and that is what lets RyuJIT keep them in host registers (measured: a
-        /// local the catch reads lives in the stack frame, and every scalar FP operation went through it).</summary>
+        /// <summary>XMM registers named by the region's instructions live in vector locals, loaded at
+        /// entry and after handler calls that write them; those the region writes are stored back at
+        /// every exit and before every handler call (which may read them).</summary>
         readonly LocalBuilder?[] xmm = new LocalBuilder?[16];
         static readonly int xmmOffset = (int)System.Runtime.InteropServices.Marshal.OffsetOf<CpuState>(nameof(CpuState.Xmm));
         public readonly LocalBuilder Fa, Fb, Fr;
         readonly Label epilogue;
         public FusionKind Producer;
-        int regionUsed, regionWritten;
+        int regionUsed, regionWritten, regionXmmWritten;
         public int ProducerSize;
         public int IlSize;
 
@@ -105,16 +103,17 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// <summary>Pushes XMM register <paramref name="r"/> (a Vector128&lt;byte&gt;).</summary>
         public void LoadXmm(Register r) => il.Emit(OpCodes.Ldloc, xmm[r - Register.XMM0]!);
 
-        /// <summary>Pops a Vector128&lt;byte&gt; into XMM register <paramref name="r"/> (local and state).</summary>
+        /// <summary>Pops a Vector128&lt;byte&gt; into XMM register <paramref name="r"/>. A register the
+        /// region's analysis did not count as written would never reach the state, so that fails the
+        /// compilation instead (the region stays interpreted; UNIJIT_DEBUG=1 names it).</summary>
         public void StoreXmm(Register r)
         {
-            var l = xmm[r - Register.XMM0]!;
-            il.Emit(OpCodes.Stloc, l);
-            em.LdStateAddr(xmmOffset + 16 * (r - Register.XMM0));
-            il.Emit(OpCodes.Ldloc, l);
-            il.Emit(OpCodes.Stobj, typeof(System.Runtime.Intrinsics.Vector128<byte>));
+            if ((regionXmmWritten & (1 << (r - Register.XMM0))) == 0)
+                throw new InvalidOperationException($"{r} written at 0x{emittingIp:x} but not stored at exits");
+            il.Emit(OpCodes.Stloc, xmm[r - Register.XMM0]!);
         }
 
+        /// <summary>Loads every XMM local from the state.</summary>
         void ReloadXmm()
         {
             for (int r = 0; r < 16; r++)
@@ -123,6 +122,18 @@ public sealed unsafe class RegionCompiler : ICompiler
                 em.LdStateAddr(xmmOffset + 16 * r);
                 il.Emit(OpCodes.Ldobj, typeof(System.Runtime.Intrinsics.Vector128<byte>));
                 il.Emit(OpCodes.Stloc, xmm[r]!);
+            }
+        }
+
+        /// <summary>Stores the XMM locals the region writes into the state.</summary>
+        void SpillXmm()
+        {
+            for (int r = 0; r < 16; r++)
+            {
+                if (xmm[r] == null || (regionXmmWritten & (1 << r)) == 0) continue;
+                em.LdStateAddr(xmmOffset + 16 * r);
+                il.Emit(OpCodes.Ldloc, xmm[r]!);
+                il.Emit(OpCodes.Stobj, typeof(System.Runtime.Intrinsics.Vector128<byte>));
             }
         }
         public ILGenerator Il => il;
@@ -145,6 +156,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                     var (u, w) = RegisterUse.Of(in ins);
                     if (RegisterUse.TouchesAll(in ins)) w = 0xFFFF;
                     regionUsed |= u; regionWritten |= w;
+                    regionXmmWritten |= RegisterUse.TouchesAll(in ins) ? 0xFFFF : RegisterUse.XmmWritten(in ins);
                 }
             regionWritten &= regionUsed;
             int written = regionWritten;
@@ -165,6 +177,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                 em.EmitSlowPaths(bail, curIp);
                 il.MarkLabel(bail);
                 em.Spill(written);
+                SpillXmm();
                 StoreRipAndCount(curIp);
                 em.LdStateAddr(StateLayout.Retry);
                 il.Emit(OpCodes.Ldc_I4_0);
@@ -177,6 +190,7 @@ public sealed unsafe class RegionCompiler : ICompiler
 
             il.MarkLabel(epilogue);
             em.Spill(written);
+            SpillXmm();
             StoreRipAndCount(next);
             // Chaining: an exit to a known address continues in the region translated there, if any,
             // as a tail call (the state is already stored, exactly as the dispatcher would see it).
@@ -372,6 +386,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             // registers the handler wrote are already there; it may have made partial progress, as
             // rep movs does), and the dispatcher puts RIP at HandlerIp.
             em.Spill(used | regionWritten);
+            SpillXmm();
             // The interpreter runs a block with RIP preset to the fall-through address.
             em.LdStateAddr(StateLayout.Rip);
             em.LdConst(ins.NextIP);
@@ -393,6 +408,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.EmitCalli(OpCodes.Calli, System.Reflection.CallingConventions.Standard, typeof(void),
                 [typeof(Cpu), typeof(Instruction).MakeByRefType()], null);
             em.Reload(written);
+            // All of them: Iced's instruction info does not name the XMM registers fxrstor and xrstor write.
             ReloadXmm();
             ended = false;
             if (ins.FlowControl != FlowControl.Next || ins.Code == Code.Syscall)
