@@ -14,44 +14,92 @@ public sealed class Region
 
 /// <summary>
 /// Discovers a region from a hot entry: follows fall-through, <c>jcc</c> and direct <c>jmp</c> edges
-/// (calls, returns, indirect branches and system calls leave the region), bounded so the method
-/// stays far below RyuJIT's MinOpts limits (design notes: about 60 000 IL bytes, 2 000 basic blocks).
+/// and the return addresses of direct calls first, then adds small callees whole, so that a loop that
+/// calls a small function stays in one method (a ret translated in the region branches back inline,
+/// see <see cref="Emit.RegionCompiler"/>); indirect branches and system calls leave the region.
+/// Callees come last so that a call cannot crowd out the code around the entry. Bounded so the method stays far below RyuJIT's MinOpts limits (design notes:
+/// about 60 000 IL bytes, 2 000 basic blocks).
 /// </summary>
 public static class RegionBuilder
 {
     public const int MaxInstructions = 600;
     public const int MaxBlocks = 64;
 
+    /// <summary>A callee joins the region only whole and only this small (it is then worth it: a call
+    /// and a ret that stay inside the method instead of two exits); a bigger one, or one reached only
+    /// on a cold path, would mostly cost compile time.</summary>
+    public const int MaxCalleeInstructions = 64, MaxCalleeBlocks = 8;
+
     public static Region Build(BlockCache cache, Block entry)
     {
         var blocks = new List<Block> { entry };
         var seen = new HashSet<ulong> { entry.Start };
+        var callees = new Queue<ulong>();
+        int count = entry.Insns.Length;
+        Block? Get(ulong target)
+        {
+            if (cache.TryGet(target, out var b)) return b;
+            try { return cache.Decode(target); }
+            catch (GuestFaultException) { return null; }
+        }
+        // The code around the entry, through jumps (and over calls, to their return addresses).
         var work = new Queue<Block>();
         work.Enqueue(entry);
-        int count = entry.Insns.Length;
         while (work.Count > 0)
         {
             var b = work.Dequeue();
+            if (RegionBuilder.DirectCall(b) is { } callee) callees.Enqueue(callee);
             foreach (var target in Successors(b))
             {
                 if (seen.Contains(target) || blocks.Count >= MaxBlocks) continue;
                 seen.Add(target);
-                Block? nb;
-                if (!cache.TryGet(target, out nb))
-                {
-                    try { nb = cache.Decode(target); }
-                    catch (GuestFaultException) { continue; }
-                }
-                if (count + nb.Insns.Length > MaxInstructions) continue;
+                if (Get(target) is not { } nb || count + nb.Insns.Length > MaxInstructions) continue;
                 count += nb.Insns.Length;
                 blocks.Add(nb);
                 work.Enqueue(nb);
             }
         }
+        // Then small callees, each whole or not at all (their own calls are followed the same way).
+        while (callees.Count > 0)
+        {
+            ulong start = callees.Dequeue();
+            if (seen.Contains(start)) continue;
+            var body = new List<Block>();
+            var bodySeen = new HashSet<ulong> { start };
+            var pending = new Queue<ulong>();
+            pending.Enqueue(start);
+            int size = 0;
+            bool fits = true;
+            while (fits && pending.Count > 0)
+            {
+                ulong t = pending.Dequeue();
+                if (seen.Contains(t)) continue;
+                if (Get(t) is not { } nb) { fits = false; break; }
+                body.Add(nb);
+                size += nb.Insns.Length;
+                fits = size <= MaxCalleeInstructions && body.Count <= MaxCalleeBlocks
+                    && count + size <= MaxInstructions && blocks.Count + body.Count <= MaxBlocks;
+                foreach (var next in Successors(nb))
+                    if (bodySeen.Add(next)) pending.Enqueue(next);
+            }
+            if (!fits) continue;
+            foreach (var nb in body)
+            {
+                seen.Add(nb.Start);
+                blocks.Add(nb);
+                count += nb.Insns.Length;
+                if (DirectCall(nb) is { } inner) callees.Enqueue(inner);
+            }
+        }
         return new Region { Entry = entry, Blocks = blocks };
     }
 
-    /// <summary>Targets that stay inside a region when taken.</summary>
+    /// <summary>The target of the direct call that ends <paramref name="b"/>, if it ends in one.</summary>
+    public static ulong? DirectCall(Block b) =>
+        b.Insns.Length > 0 && b.Insns[^1].FlowControl == FlowControl.Call && b.Insns[^1].Op0Kind == OpKind.NearBranch64
+            ? b.Insns[^1].NearBranchTarget : null;
+
+    /// <summary>Targets that stay inside a region when taken (a direct call's callee aside).</summary>
     public static IEnumerable<ulong> Successors(Block b)
     {
         if (b.Insns.Length == 0) yield break;
@@ -68,6 +116,10 @@ public static class RegionBuilder
                 break;
             case FlowControl.UnconditionalBranch:
                 if (last.Op0Kind == OpKind.NearBranch64) yield return last.NearBranchTarget;
+                break;
+            case FlowControl.Call:
+                // The return address: a ret translated in this region comes back here inline.
+                if (last.Op0Kind == OpKind.NearBranch64) yield return b.End;
                 break;
         }
     }

@@ -8,8 +8,10 @@ namespace UniJit.IlBackend.Emit;
 /// Flag liveness over a region: for each inline flag-producing instruction, whether anything may
 /// read the flags it leaves in the state before they are overwritten. A jcc/setcc/cmov that the
 /// emitter fuses with the producer just before it reads the producer's operands, not the state,
-/// and so does not count. Region exits count as readers (the code after them is unknown), and so does
-/// every memory access, since its slow path leaves the region before the instruction.
+/// and so does not count, unless a memory access lies between them (its slow path leaves the region,
+/// and the interpreter then reads the state's flags). Region exits count as readers (the code after
+/// them is unknown). Other slow paths need nothing: the interpreter after them reads only flags that
+/// this liveness already finds live.
 /// </summary>
 public static class FlagAnalysis
 {
@@ -77,6 +79,18 @@ public static class FlagAnalysis
         return liveOut;
     }
 
+    /// <summary>Whether an instruction after the flag producer that instruction k reads, up to and
+    /// including k, accesses memory.</summary>
+    static bool AccessSinceProducer(Instruction[] insns, int k)
+    {
+        for (int j = k; j >= 0; j--)
+        {
+            if (j < k && insns[j].RflagsModified != 0) return false;
+            if (AccessesMemory(in insns[j])) return true;
+        }
+        return false;
+    }
+
     static bool AccessesMemory(in Instruction ins)
     {
         if (ins.Mnemonic is Mnemonic.Lea or Mnemonic.Nop) return false;
@@ -90,11 +104,11 @@ public static class FlagAnalysis
     {
         ref readonly var ins = ref insns[k];
         bool reads = (ins.RflagsRead & Arith) != 0;
-        if (reads && Fusion.ProducerFor(insns, k) is var p && p != FusionKind.None && Fusion.CanFuse(p, ins)) reads = false;
-        // A memory access may leave the region before its instruction (its slow path), and the interpreter
-        // then reads the flags from the state: so the state's flags are live before every access, even
-        // between a producer and the consumer fused with it.
-        if (AccessesMemory(in ins)) reads = true;
+        // A fused consumer reads the producer's operands, not the state, unless a memory access lies
+        // between them (or is the consumer itself): its slow path may leave the region, and the
+        // interpreter then runs the consumer from the state's flags.
+        if (reads && Fusion.ProducerFor(insns, k) is var p && p != FusionKind.None && Fusion.CanFuse(p, ins)
+            && !AccessSinceProducer(insns, k)) reads = false;
         // Flags the manual calls undefined are not counted as written: the processor in fact leaves
         // some of them as they were (CF across bsf, for one), and programs may rely on that. AF is the
         // exception: it is written by every ALU instruction and read by almost nothing.

@@ -204,7 +204,7 @@ internal static partial class InstEmit
         if (i.Code is not (Code.Retnq or Code.Retnq_imm16)) return false;
         c.MayFault(in i);
         PopValue(c, i.OpCount == 1 ? i.Immediate16 : 0UL);
-        c.ExitDynamic();
+        c.Return();
         ended = true;
         return true;
     }

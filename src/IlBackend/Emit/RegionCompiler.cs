@@ -94,11 +94,70 @@ public sealed unsafe class RegionCompiler : ICompiler
             epilogue = il.DefineLabel();
             linkSlot = il.DeclareLocal(typeof(int));
             flagsNeeded = FlagAnalysis.Analyze(region);
+            returnsTo = ReturnTargets(region);
             em.CheckAccess = CheckAccess;
             foreach (var b in region.Blocks) labels[b.Start] = il.DefineLabel();
         }
 
         public IlEmitter Em => em;
+
+        /// <summary>For each block of the region that ends in a ret: the return addresses of the direct
+        /// calls in the region whose callee (also in the region) reaches that block without another call
+        /// or ret. A ret compares the popped address with those and branches inline on a match.</summary>
+        readonly Dictionary<Block, List<ulong>> returnsTo;
+        LocalBuilder? returnAddress;
+        const int MaxReturnTargets = 8;
+
+        static Dictionary<Block, List<ulong>> ReturnTargets(Region region)
+        {
+            var index = region.Blocks.ToDictionary(b => b.Start);
+            var result = new Dictionary<Block, List<ulong>>();
+            foreach (var call in region.Blocks)
+            {
+                if (RegionBuilder.DirectCall(call) is not { } callee || !index.TryGetValue(callee, out var first)
+                    || !index.ContainsKey(call.End)) continue;
+                var seen = new HashSet<Block> { first };
+                var work = new Stack<Block>();
+                work.Push(first);
+                while (work.Count > 0)
+                {
+                    var b = work.Pop();
+                    if (b.Insns.Length > 0 && b.Insns[^1].Mnemonic == Mnemonic.Ret)
+                    {
+                        if (!result.TryGetValue(b, out var list)) result[b] = list = new List<ulong>();
+                        if (!list.Contains(call.End) && list.Count < MaxReturnTargets) list.Add(call.End);
+                        continue;
+                    }
+                    foreach (var t in RegionBuilder.Successors(b))
+                        if (index.TryGetValue(t, out var nb) && seen.Add(nb)) work.Push(nb);
+                }
+            }
+            return result;
+        }
+
+        /// <summary>Pops the address a ret returns to and continues there: inline when it is the return
+        /// address of a call in this region into the function that holds the ret, else an exit. A ret
+        /// that branches inline is a loop's back edge as far as signals go (see <see cref="BackEdgeCheck"/>).</summary>
+        public void Return()
+        {
+            if (!returnsTo.TryGetValue(currentBlock, out var targets)) { ExitDynamic(); return; }
+            var t = returnAddress ??= il.DeclareLocal(typeof(ulong));
+            il.Emit(OpCodes.Stloc, t);
+            var exit = il.DefineLabel();
+            LdAttention();
+            il.Emit(OpCodes.Brtrue, exit);
+            foreach (var k in targets)
+            {
+                il.Emit(OpCodes.Ldloc, t);
+                em.LdConst(k);
+                il.Emit(OpCodes.Beq, labels[k]);
+            }
+            il.MarkLabel(exit);
+            il.Emit(OpCodes.Ldloc, t);
+            ExitDynamic();
+        }
+
+        Block currentBlock = null!;
 
         /// <summary>Pushes XMM register <paramref name="r"/> (a Vector128&lt;byte&gt;).</summary>
         public void LoadXmm(Register r) => il.Emit(OpCodes.Ldloc, xmm[r - Register.XMM0]!);
@@ -250,6 +309,7 @@ public sealed unsafe class RegionCompiler : ICompiler
 
         void EmitBlock(Block b)
         {
+            currentBlock = b;
             il.MarkLabel(labels[b.Start]);
             Producer = FusionKind.None;
             il.Emit(OpCodes.Ldloc, icount);

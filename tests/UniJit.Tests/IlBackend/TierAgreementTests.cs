@@ -79,6 +79,65 @@ public unsafe class TierAgreementTests
         asm.Label(ref done);
     });
 
+    /// <summary>A loop that calls a small function runs in one translated method: the callee joins the
+    /// region and its ret branches back to the return address inline (no region exit per call).</summary>
+    [Fact]
+    public void CallAndReturnStayInsideTheRegion()
+    {
+        var cpu = GuestCode.Run(asm =>
+        {
+            var f = asm.CreateLabel();
+            var loop = asm.CreateLabel();
+            var done = asm.CreateLabel();
+            asm.mov(ebx, 1000);
+            asm.Label(ref loop);
+            asm.mov(edi, ebx);
+            asm.call(f);
+            asm.add(r12, rax);
+            asm.dec(ebx);
+            asm.jnz(loop);
+            asm.jmp(done);
+            asm.Label(ref f);
+            asm.lea(rax, __[rdi + rdi * 2 + 7]);
+            asm.ret();
+            asm.Label(ref done);
+        }, null, Tier.Jit);
+        Assert.Equal(Enumerable.Range(1, 1000).Sum(i => 3L * i + 7), (long)cpu.S->Gpr[12]);
+        Assert.Equal(0, cpu.Process.ChainHits);
+        Assert.True(cpu.Process.RegionEntries <= 3, $"{cpu.Process.RegionEntries} region entries");
+    }
+
+    /// <summary>A function that replaces its return address (every other call) returns there, not to
+    /// the call's return address, in every tier.</summary>
+    [Fact]
+    public void ReturnToAnotherAddress() => Agree(asm =>
+    {
+        var f = asm.CreateLabel();
+        var loop = asm.CreateLabel();
+        var other = asm.CreateLabel();
+        var plain = asm.CreateLabel();
+        var done = asm.CreateLabel();
+        asm.mov(ecx, 100);
+        asm.xor(edx, edx);
+        asm.lea(rbx, __[other]);
+        asm.Label(ref loop);
+        asm.call(f);
+        asm.add(rdx, 1000);
+        asm.Label(ref other);
+        asm.add(rdx, 1);
+        asm.dec(ecx);
+        asm.jnz(loop);
+        asm.jmp(done);
+        asm.Label(ref f);
+        asm.test(ecx, 1);
+        asm.jz(plain);
+        asm.pop(rax);
+        asm.push(rbx);
+        asm.Label(ref plain);
+        asm.ret();
+        asm.Label(ref done);
+    });
+
     [Fact]
     public void SignedAndUnsignedConditions() => Agree(asm =>
     {
