@@ -17,10 +17,39 @@ public static class FlagAnalysis
 {
     const RflagsBits Arith = RflagsBits.OF | RflagsBits.SF | RflagsBits.ZF | RflagsBits.AF | RflagsBits.CF | RflagsBits.PF;
 
-    /// <summary>Returns, per block, an array telling for each instruction whether its flags must be stored.</summary>
-    public static Dictionary<Block, bool[]> Analyze(Region region)
+    /// <summary>Returns, per block, what each instruction must do with the flags it produces: store them
+    /// in the state (<see cref="FlagNeed.Store"/>: something in the region may read them), leave them to
+    /// the block's exits (<see cref="FlagNeed.Deferred"/>: only code after this block's exits may read
+    /// them; the exits and the slow paths on the way store them), or drop them.
+    /// <paramref name="returnsTo"/> gives the blocks a ret branches to inline.</summary>
+    public static Dictionary<Block, FlagNeed[]> Analyze(Region region, IReadOnlyDictionary<Block, List<ulong>> returnsTo)
     {
         var index = region.Blocks.ToDictionary(b => b.Start);
+        var (allIn, all) = Liveness(region, index, returnsTo, exitsRead: true);
+        var (_, inner) = Liveness(region, index, returnsTo, exitsRead: false);
+        var result = new Dictionary<Block, FlagNeed[]>();
+        foreach (var b in region.Blocks)
+        {
+            int last = -1;
+            for (int k = 0; k < b.Insns.Length; k++)
+                if (b.Insns[k].RflagsModified != 0) last = k;
+            bool successorReads = false;
+            foreach (var t in InRegionSuccessors(b, index, returnsTo)) successorReads |= allIn[t];
+            var need = new FlagNeed[b.Insns.Length];
+            for (int k = 0; k < need.Length; k++)
+                need[k] = inner[b][k] ? FlagNeed.Store
+                    : !all[b][k] ? FlagNeed.Dead
+                    : k == last && !successorReads ? FlagNeed.Deferred : FlagNeed.Store;
+            result[b] = need;
+        }
+        return result;
+    }
+
+    /// <summary>Per-instruction liveness of the state's flags after each instruction; with
+    /// <paramref name="exitsRead"/>, region exits count as readers.</summary>
+    static (Dictionary<Block, bool> liveIn, Dictionary<Block, bool[]> live) Liveness(Region region,
+        Dictionary<ulong, Block> index, IReadOnlyDictionary<Block, List<ulong>> returnsTo, bool exitsRead)
+    {
         var liveIn = region.Blocks.ToDictionary(b => b, _ => false);
         bool changed = true;
         while (changed)
@@ -28,7 +57,7 @@ public static class FlagAnalysis
             changed = false;
             foreach (var b in region.Blocks)
             {
-                bool v = LiveIn(b, LiveOut(b, index, liveIn));
+                bool v = LiveIn(b, LiveOut(b, index, liveIn, returnsTo, exitsRead));
                 if (v != liveIn[b]) { liveIn[b] = v; changed = true; }
             }
         }
@@ -36,7 +65,7 @@ public static class FlagAnalysis
         foreach (var b in region.Blocks)
         {
             var need = new bool[b.Insns.Length];
-            bool live = LiveOut(b, index, liveIn);
+            bool live = LiveOut(b, index, liveIn, returnsTo, exitsRead);
             // Backward scan: 'live' = flags in the state are read after this point.
             for (int k = b.Insns.Length - 1; k >= 0; k--)
             {
@@ -47,10 +76,23 @@ public static class FlagAnalysis
             }
             result[b] = need;
         }
-        return result;
+        return (liveIn, result);
     }
 
-    static bool LiveOut(Block b, Dictionary<ulong, Block> index, Dictionary<Block, bool> liveIn)
+    /// <summary>The region blocks control may reach from the end of <paramref name="b"/> without leaving:
+    /// branch targets, a callee and the return address of a call, the blocks a ret branches to inline.</summary>
+    static IEnumerable<Block> InRegionSuccessors(Block b, Dictionary<ulong, Block> index, IReadOnlyDictionary<Block, List<ulong>> returnsTo)
+    {
+        foreach (var t in RegionBuilder.Successors(b))
+            if (index.TryGetValue(t, out var nb)) yield return nb;
+        if (RegionBuilder.DirectCall(b) is { } callee && index.TryGetValue(callee, out var cb)) yield return cb;
+        if (returnsTo.TryGetValue(b, out var targets))
+            foreach (var t in targets)
+                if (index.TryGetValue(t, out var rb)) yield return rb;
+    }
+
+    static bool LiveOut(Block b, Dictionary<ulong, Block> index, Dictionary<Block, bool> liveIn,
+        IReadOnlyDictionary<Block, List<ulong>> returnsTo, bool exitsRead)
     {
         if (b.Insns.Length == 0) return true;
         ref readonly var last = ref b.Insns[^1];
@@ -61,10 +103,9 @@ public static class FlagAnalysis
             FlowControl.UnconditionalBranch => last.Op0Kind != OpKind.NearBranch64 || !index.ContainsKey(last.NearBranchTarget),
             _ => true,
         };
-        if (exits) return true;
+        if (exits && exitsRead) return true;
         bool live = false;
-        foreach (var t in RegionBuilder.Successors(b))
-            if (index.TryGetValue(t, out var nb)) live |= liveIn[nb];
+        foreach (var nb in InRegionSuccessors(b, index, returnsTo)) live |= liveIn[nb];
         return live;
     }
 
@@ -117,6 +158,9 @@ public static class FlagAnalysis
         return (reads, writesAll);
     }
 }
+
+/// <summary>What an instruction must do with the flags it produces (see <see cref="FlagAnalysis.Analyze"/>).</summary>
+public enum FlagNeed : byte { Dead, Deferred, Store }
 
 /// <summary>What a flag consumer can be evaluated from: the producer's operands (Sub, Logic, Add), or
 /// (Rflags) the arithmetic flags the producer stored outright in <see cref="UniJit.Runtime.State.CpuState.Rflags"/>

@@ -25,7 +25,10 @@ public sealed class IlEmitter
     /// reuses freed temps), and an access that took one from the pool would then overwrite it; that was
     /// seen as wrong results in python3 under --tier=jit.</summary>
     LocalBuilder? accessAddress, accessValue, vectorTemp;
-    readonly List<(System.Reflection.Emit.Label at, ulong ip)> slowPaths = new();
+    readonly List<(System.Reflection.Emit.Label at, ulong ip, Action? flags)> slowPaths = new();
+    /// <summary>Emits the store of flags an earlier instruction of the block left to the block's exits
+    /// (<see cref="FlagNeed.Deferred"/>); a slow path taken now stores them too.</summary>
+    public Action? PendingFlags;
     /// <summary>Called before each inline memory access (the region checks that the instruction's
     /// address was recorded, since a slow path resumes there).</summary>
     public Action? CheckAccess;
@@ -39,9 +42,10 @@ public sealed class IlEmitter
     /// path stores nothing.</summary>
     public void EmitSlowPaths(System.Reflection.Emit.Label exit, LocalBuilder ip)
     {
-        foreach (var (at, address) in slowPaths)
+        foreach (var (at, address, flags) in slowPaths)
         {
             Il.MarkLabel(at);
+            flags?.Invoke();
             LdConst(address);
             Il.Emit(OpCodes.Stloc, ip);
             Il.Emit(OpCodes.Leave, exit);
@@ -56,7 +60,7 @@ public sealed class IlEmitter
         CheckAccess?.Invoke();
         var slow = Il.DefineLabel();
         Il.Emit(OpCodes.Brtrue, slow);
-        slowPaths.Add((slow, FaultIp));
+        slowPaths.Add((slow, FaultIp, PendingFlags));
     }
 
     public bool HasSlowPaths => slowPaths.Count > 0;
@@ -268,7 +272,7 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Ldloc, a);
         Il.Emit(OpCodes.Conv_U);
         Il.Emit(OpCodes.Add);
-        slowPaths.Add((slow, FaultIp));
+        slowPaths.Add((slow, FaultIp, PendingFlags));
     }
 
     /// <summary>Pops an address, pushes the value read there (zero-extended).</summary>

@@ -77,6 +77,7 @@ internal static class InlineAlu
         il.Emit(OpCodes.Stloc, c.Fr);
         if (writes) em.WriteOperand(in i, 0, z, c.Fr, addr);
         if (addr != null) em.Free(addr);
+        if (!flagsLive && c.FlagsDeferred) c.DeferFlags(semantics[i.Mnemonic], z, c.Fa, c.Fb);
         c.Producer = Fusion.Kind(in i);
         c.ProducerSize = z;
         return true;

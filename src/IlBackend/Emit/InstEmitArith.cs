@@ -56,7 +56,8 @@ internal static partial class InstEmit
         var m = i.Mnemonic;
         var em = c.Em; var il = c.Il;
         Instruction ins = i;
-        return Rmw(c, in i, (z, addr) =>
+        bool deferred = false;
+        bool done = Rmw(c, in i, (z, addr) =>
         {
             if (m == Mnemonic.Not)
             {
@@ -68,6 +69,7 @@ internal static partial class InstEmit
             if (!flagsLive)
             {
                 ReadOp0(c, ins, z, addr);
+                if (c.FlagsDeferred) { il.Emit(OpCodes.Dup); il.Emit(OpCodes.Stloc, c.Fa); deferred = true; }
                 if (m == Mnemonic.Neg) il.Emit(OpCodes.Neg);
                 else { il.Emit(OpCodes.Ldc_I8, m == Mnemonic.Inc ? 1L : -1L); il.Emit(OpCodes.Add); }
                 em.Mask(z);
@@ -78,6 +80,8 @@ internal static partial class InstEmit
             ReadOp0(c, ins, z, addr);
             il.Emit(OpCodes.Call, m == Mnemonic.Inc ? aluInc : m == Mnemonic.Dec ? aluDec : aluNeg);
         });
+        if (deferred) c.DeferFlags(m == Mnemonic.Inc ? aluInc : m == Mnemonic.Dec ? aluDec : aluNeg, Operands.Size(in i, 0), c.Fa);
+        return done;
     }
 
     /// <summary>Reads operand 0 inside an Rmw body, from the address Rmw computed once.</summary>
@@ -93,15 +97,17 @@ internal static partial class InstEmit
         var m = i.Mnemonic;
         Instruction ins = i;
         bool immCount = i.OpCount == 1 || i.Op1Kind is OpKind.Immediate8;
-        return Rmw(c, in i, (z, addr) =>
+        int deferredCount = -1;
+        bool done = Rmw(c, in i, (z, addr) =>
         {
             int mask = z == 8 ? 63 : 31;
             int count = immCount ? (ins.OpCount == 1 ? 1 : ins.Immediate8) & mask : -1;
             if (!flagsLive && count > 0 && (m is Mnemonic.Shl or Mnemonic.Sal or Mnemonic.Shr or Mnemonic.Sar
                 || m is Mnemonic.Rol or Mnemonic.Ror && count < z * 8))
             {
-                // Dead flags and a constant count: plain IL.
+                // Dead (or deferred) flags and a constant count: plain IL.
                 ReadOp0(c, ins, z, addr);
+                if (c.FlagsDeferred) { il.Emit(OpCodes.Dup); il.Emit(OpCodes.Stloc, c.Fa); deferredCount = count; }
                 switch (m)
                 {
                     case Mnemonic.Shl or Mnemonic.Sal:
@@ -135,6 +141,8 @@ internal static partial class InstEmit
             else il.Emit(OpCodes.Ldc_I4, (int)ins.Immediate8);
             il.Emit(OpCodes.Call, shifts[m]);
         });
+        if (deferredCount >= 0) c.DeferFlags(shifts[m], Operands.Size(in i, 0), c.Fa, constB: deferredCount);
+        return done;
     }
 
     static bool Imul(C c, in Instruction i, bool flagsLive)
@@ -147,8 +155,20 @@ internal static partial class InstEmit
         if (i.OpCount == 2) { em.ReadOperand(in i, 0, z); em.ReadOperand(in i, 1, z); }
         else { em.ReadOperand(in i, 1, z); em.ReadOperand(in i, 2, z); }
         if (flagsLive) il.Emit(OpCodes.Call, aluImul);
-        else { il.Emit(OpCodes.Mul); em.Mask(z); }
+        else
+        {
+            if (c.FlagsDeferred)
+            {
+                il.Emit(OpCodes.Stloc, c.Fb);
+                il.Emit(OpCodes.Stloc, c.Fa);
+                il.Emit(OpCodes.Ldloc, c.Fa);
+                il.Emit(OpCodes.Ldloc, c.Fb);
+            }
+            il.Emit(OpCodes.Mul);
+            em.Mask(z);
+        }
         em.StoreReg(i.Op0Register);
+        if (!flagsLive && c.FlagsDeferred) c.DeferFlags(aluImul, z, c.Fa, c.Fb);
         return true;
     }
 

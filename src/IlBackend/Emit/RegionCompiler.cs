@@ -53,7 +53,7 @@ public sealed unsafe class RegionCompiler : ICompiler
         readonly ILGenerator il;
         readonly Dictionary<ulong, Label> labels = new();
         readonly List<Instruction> fallbackInsns = new();
-        readonly Dictionary<Block, bool[]> flagsNeeded;
+        readonly Dictionary<Block, FlagNeed[]> flagsNeeded;
         readonly LocalBuilder next, curIp, icount;
         /// <summary>XMM registers named by the region's instructions live in vector locals, loaded at
         /// entry and after handler calls that write them; those the region writes are stored back at
@@ -93,8 +93,8 @@ public sealed unsafe class RegionCompiler : ICompiler
             Fr = il.DeclareLocal(typeof(ulong));
             epilogue = il.DefineLabel();
             linkSlot = il.DeclareLocal(typeof(int));
-            flagsNeeded = FlagAnalysis.Analyze(region);
             returnsTo = ReturnTargets(region);
+            flagsNeeded = FlagAnalysis.Analyze(region, returnsTo);
             em.CheckAccess = CheckAccess;
             foreach (var b in region.Blocks) labels[b.Start] = il.DefineLabel();
         }
@@ -158,6 +158,36 @@ public sealed unsafe class RegionCompiler : ICompiler
         }
 
         Block currentBlock = null!;
+
+        /// <summary>True while an instruction whose flags only this block's exits need is emitted
+        /// (<see cref="FlagNeed.Deferred"/>): its emitter computes without flags and calls
+        /// <see cref="DeferFlags"/>.</summary>
+        public bool FlagsDeferred;
+        /// <summary>Emits the store of the deferred flags (a semantic helper called again on the saved
+        /// inputs, result dropped), or null.</summary>
+        Action? pendingFlags;
+
+        /// <summary>Registers how to store the flags of the instruction being emitted: at every exit of
+        /// the block, before handler calls, and in the slow paths of later accesses in the block.</summary>
+        public void DeferFlags(System.Reflection.MethodInfo helper, int size, LocalBuilder a, LocalBuilder? b = null, int constB = 0)
+        {
+            pendingFlags = () =>
+            {
+                em.LdState();
+                il.Emit(OpCodes.Ldc_I4, size);
+                il.Emit(OpCodes.Ldloc, a);
+                if (b != null) il.Emit(OpCodes.Ldloc, b);
+                else if (helper.GetParameters().Length == 4) il.Emit(OpCodes.Ldc_I4, constB);
+                il.Emit(OpCodes.Call, helper);
+                il.Emit(OpCodes.Pop);
+            };
+            em.PendingFlags = pendingFlags;
+        }
+
+        /// <summary>The instructions whose emitters support <see cref="FlagNeed.Deferred"/>.</summary>
+        static bool Deferrable(in Instruction ins) => InlineAlu.IsInline(in ins)
+            || ins.Mnemonic is Mnemonic.Inc or Mnemonic.Dec or Mnemonic.Neg or Mnemonic.Imul
+                or Mnemonic.Shl or Mnemonic.Sal or Mnemonic.Shr or Mnemonic.Sar or Mnemonic.Rol or Mnemonic.Ror;
 
         /// <summary>Pushes XMM register <paramref name="r"/> (a Vector128&lt;byte&gt;).</summary>
         public void LoadXmm(Register r) => il.Emit(OpCodes.Ldloc, xmm[r - Register.XMM0]!);
@@ -310,6 +340,8 @@ public sealed unsafe class RegionCompiler : ICompiler
         void EmitBlock(Block b)
         {
             currentBlock = b;
+            pendingFlags = null;
+            em.PendingFlags = null;
             il.MarkLabel(labels[b.Start]);
             Producer = FusionKind.None;
             il.Emit(OpCodes.Ldloc, icount);
@@ -323,7 +355,9 @@ public sealed unsafe class RegionCompiler : ICompiler
                 ref readonly var ins = ref b.Insns[k];
                 emittingIp = ins.IP;
                 var before = Producer;
-                if (!InstEmit.TryEmit(this, in ins, need[k], out ended))
+                FlagsDeferred = need[k] == FlagNeed.Deferred && Deferrable(in ins);
+                bool flagsLive = need[k] == FlagNeed.Store || need[k] == FlagNeed.Deferred && !FlagsDeferred;
+                if (!InstEmit.TryEmit(this, in ins, flagsLive, out ended))
                 {
                     EmitFallback(in ins, out ended);
                     if (ins.RflagsModified != 0) Producer = FusionKind.None;
@@ -367,6 +401,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                 linkTargets.Add(target);
                 linkSlots[target] = slot;
             }
+            pendingFlags?.Invoke();
             il.Emit(OpCodes.Ldc_I4, slot);
             il.Emit(OpCodes.Stloc, linkSlot);
             em.LdConst(target);
@@ -427,6 +462,7 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// <summary>Leaves the region for the guest address on the stack.</summary>
         public void ExitDynamic()
         {
+            pendingFlags?.Invoke();
             il.Emit(OpCodes.Ldc_I4_M1);
             il.Emit(OpCodes.Stloc, linkSlot);
             il.Emit(OpCodes.Stloc, next);
@@ -447,6 +483,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             // rep movs does), and the dispatcher puts RIP at HandlerIp.
             em.Spill(used | regionWritten);
             SpillXmm();
+            pendingFlags?.Invoke();
             // The interpreter runs a block with RIP preset to the fall-through address.
             em.LdStateAddr(StateLayout.Rip);
             em.LdConst(ins.NextIP);

@@ -138,6 +138,49 @@ public unsafe class TierAgreementTests
         asm.Label(ref done);
     });
 
+    /// <summary>Flags that only code after a region's exit reads: the callee (reached by an indirect
+    /// call, so it is a region of its own) leaves them to its ret, which stores them on its way out, and
+    /// a page-crossing store between producer and ret takes the slow path, which stores them too.</summary>
+    [Fact]
+    public void FlagsLeaveTheRegionThroughItsExits() => Agree(asm =>
+    {
+        var f = asm.CreateLabel();
+        var g = asm.CreateLabel();
+        var loop = asm.CreateLabel();
+        var done = asm.CreateLabel();
+        asm.lea(rbx, __[f]);
+        asm.lea(rbp, __[g]);
+        asm.mov(r12, GuestCode.DataAddress + 0xFFC);
+        asm.mov(ecx, 200);
+        asm.Label(ref loop);
+        asm.lea(rdi, __[rcx + rcx * 4 - 7]);
+        asm.call(rbx);
+        asm.setc(al);
+        asm.setz(dl);
+        asm.sets(sil);
+        asm.movzx(eax, al); asm.add(r9, rax);
+        asm.movzx(edx, dl); asm.add(r10, rdx);
+        asm.movzx(esi, sil); asm.add(r13, rsi);
+        asm.mov(rdi, rcx);
+        asm.call(rbp);
+        asm.adc(r11, 0);
+        asm.setnz(al);
+        asm.movzx(eax, al); asm.add(r14, rax);
+        asm.dec(ecx);
+        asm.jnz(loop);
+        asm.jmp(done);
+        asm.Label(ref f);
+        asm.imul(rdi, rdi, 0x3E3779B1);
+        asm.shr(rdi, 3);
+        asm.mov(rax, rdi);
+        asm.ret();
+        asm.Label(ref g);
+        asm.cmp(rdi, 100);
+        asm.mov(__qword_ptr[r12], rdi);
+        asm.ret();
+        asm.Label(ref done);
+    });
+
     [Fact]
     public void SignedAndUnsignedConditions() => Agree(asm =>
     {
