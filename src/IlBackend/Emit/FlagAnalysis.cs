@@ -154,8 +154,20 @@ public static class FlagAnalysis
         // some of them as they were (CF across bsf, for one), and programs may rely on that. AF is the
         // exception: it is written by every ALU instruction and read by almost nothing.
         var defined = ins.RflagsWritten | ins.RflagsCleared | ins.RflagsSet;
-        bool writesAll = (defined & (Arith & ~RflagsBits.AF)) == (Arith & ~RflagsBits.AF) && !Fusion.PreservesSomeFlags(ins);
+        bool writesAll = (defined & (Arith & ~RflagsBits.AF)) == (Arith & ~RflagsBits.AF) && !Fusion.PreservesSomeFlags(ins)
+            || ShiftByConstant(in ins);
         return (reads, writesAll);
+    }
+
+    /// <summary>shl/sal/shr/sar by a non-zero constant: <see cref="UniJit.Runtime.Semantics.Alu"/> (and so
+    /// every tier) sets all six flags, OF included where the manual leaves it undefined, so nothing
+    /// before the shift stays readable after it.</summary>
+    static bool ShiftByConstant(in Instruction ins)
+    {
+        if (ins.Mnemonic is not (Mnemonic.Shl or Mnemonic.Sal or Mnemonic.Shr or Mnemonic.Sar)) return false;
+        int count = ins.OpCount == 1 ? 1 : ins.Op1Kind == OpKind.Immediate8 ? ins.Immediate8 : 0;
+        var size = ins.Op0Kind == OpKind.Register ? ins.Op0Register.GetSize() : ins.MemorySize.GetSize();
+        return (count & (size == 8 ? 63 : 31)) != 0;
     }
 }
 
