@@ -133,6 +133,20 @@ internal static partial class InstEmit
                 }
                 return;
             }
+            if (!flagsLive && !c.FlagsDeferred && !immCount && m is Mnemonic.Shl or Mnemonic.Sal or Mnemonic.Shr or Mnemonic.Sar)
+            {
+                // Dead flags and a count in CL: plain IL on the masked count (a zero count leaves the
+                // value as it is, and the flags do not matter).
+                ReadOp0(c, ins, z, addr);
+                if (m == Mnemonic.Sar) em.SignExtend(z);
+                em.LoadReg(ins.Op1Register);
+                il.Emit(OpCodes.Conv_I4);
+                il.Emit(OpCodes.Ldc_I4, mask);
+                il.Emit(OpCodes.And);
+                il.Emit(m switch { Mnemonic.Shr => OpCodes.Shr_Un, Mnemonic.Sar => OpCodes.Shr, _ => OpCodes.Shl });
+                em.Mask(z);
+                return;
+            }
             em.LdState();
             il.Emit(OpCodes.Ldc_I4, z);
             ReadOp0(c, ins, z, addr);

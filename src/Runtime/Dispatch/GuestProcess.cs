@@ -51,9 +51,14 @@ public sealed unsafe class GuestProcess
     /// <summary>The translated region at <paramref name="rip"/>, if there is one (for chaining computed exits).</summary>
     public CompiledRegion? LookupCompiled(ulong rip)
     {
-        var b = fast[(int)((rip ^ (rip >> 14)) & FastMask)];
-        if (b == null || b.Start != rip) Blocks.TryGet(rip, out b);
-        return b is { Valid: true, Compiled: { } c } ? c : null;
+        ref Block? slot = ref fast[(int)((rip ^ (rip >> 14)) & FastMask)];
+        var b = slot;
+        if (b == null || b.Start != rip)
+        {
+            if (!Blocks.TryGet(rip, out b)) return null;
+            slot = b;
+        }
+        return b.Valid && b.Compiled is { } c ? c : null;
     }
 
     const int FastMask = (1 << 14) - 1;

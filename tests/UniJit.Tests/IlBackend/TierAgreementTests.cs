@@ -181,6 +181,30 @@ public unsafe class TierAgreementTests
         asm.Label(ref done);
     });
 
+    /// <summary>Shifts by CL whose flags nothing reads (the IL tier shifts inline then): every operand
+    /// size, counts from 0 past the width, in every register position.</summary>
+    [Fact]
+    public void ShiftsByClWithDeadFlags() => Agree(asm =>
+    {
+        var loop = asm.CreateLabel();
+        asm.mov(ecx, 0);
+        asm.mov(rsi, unchecked((long)0x8765_4321_F0E1_D2C3UL));
+        asm.Label(ref loop);
+        asm.mov(rax, rsi); asm.shl(rax, cl); asm.add(r8, rax);
+        asm.mov(rax, rsi); asm.shr(eax, cl); asm.add(r8, rax);
+        asm.mov(rax, rsi); asm.sar(ax, cl); asm.add(r9, rax);
+        asm.mov(rax, rsi); asm.sar(al, cl); asm.add(r9, rax);
+        asm.mov(rax, rsi); asm.shr(ah, cl); asm.add(r10, rax);
+        asm.mov(rax, rsi); asm.sar(rax, cl); asm.add(r10, rax);
+        asm.mov(rax, rsi); asm.shl(dx, cl); asm.add(r11, rdx);
+        asm.mov(rax, rsi); asm.shr(rax, cl); asm.add(r12, rax);
+        asm.mov(rdx, rsi); asm.sar(edx, cl); asm.xor(r11, rdx);
+        asm.rol(rsi, 7);
+        asm.inc(ecx);
+        asm.cmp(ecx, 70);
+        asm.jne(loop);
+    });
+
     [Fact]
     public void SignedAndUnsignedConditions() => Agree(asm =>
     {
