@@ -50,9 +50,18 @@ public sealed class FdTable
         foreach (int fd in InheritedFds())
         {
             Native.Sys(72, fd, 2 /* F_SETFD */, 1 /* FD_CLOEXEC: the runtime's children must not get it */);
-            if (fd >= entries.Length) Array.Resize(ref entries, Math.Max(entries.Length * 2, fd + 1));
+            if (fd >= entries.Length) Grow(Math.Max(entries.Length * 2, fd + 1));
             entries[fd] = new Entry { Host = fd, Used = true };
         }
+    }
+
+    /// <summary>Enlarges the table to <paramref name="n"/> entries (by hand: Array.Resize&lt;Entry&gt; would be
+    /// JIT-compiled at start-up when the runtime inherits an fd above the table's first size).</summary>
+    void Grow(int n)
+    {
+        var grown = new Entry[n];
+        Array.Copy(entries, grown, entries.Length);
+        entries = grown;
     }
 
     /// <summary>Host fds above 2 without FD_CLOEXEC: inherited from the parent, not opened by the runtime.</summary>
@@ -152,7 +161,7 @@ public sealed class FdTable
 
     int PlaceLocked(int g, int host, bool cloexec)
     {
-        if (g >= entries.Length) Array.Resize(ref entries, Math.Max(entries.Length * 2, g + 1));
+        if (g >= entries.Length) Grow(Math.Max(entries.Length * 2, g + 1));
         if (g < 3 && pinned[g] && host != g)
         {
             long r = Native.Sys(292 /* dup3 */, host, g, 0);
