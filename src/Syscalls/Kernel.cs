@@ -40,7 +40,11 @@ public sealed class Kernel
         for (int sig = 1; sig <= 64; sig++)
             if (HostSignals.HostIgnores(sig)) Signals.Actions[sig].Handler = SignalState.SIG_IGN;
         string comm = System.IO.Path.GetFileName(process.ExePath);
-        if (comm.Length > 0) ThreadName = System.Text.Encoding.UTF8.GetBytes(comm).Take(15).ToArray();
+        if (comm.Length > 0)
+        {
+            byte[] name = System.Text.Encoding.UTF8.GetBytes(comm);
+            ThreadName = name.Length > 15 ? name.AsSpan(0, 15).ToArray() : name;
+        }
     }
 
     /// <summary>personality(2)'s persona (0 = PER_LINUX).</summary>

@@ -13,26 +13,31 @@ public static class BlockDecoder
     /// <summary>Decodes from <paramref name="code"/>, whose first byte is at guest address <paramref name="ip"/>.
     /// An undecodable instruction is kept (as <see cref="Code.INVALID"/>) and ends the block;
     /// <paramref name="truncated"/> says whether it ran out of bytes rather than being invalid.</summary>
-    public static Instruction[] Decode(byte[] code, int length, ulong ip, out bool truncated)
+    public static unsafe Instruction[] Decode(byte[] code, int length, ulong ip, out bool truncated)
     {
         var reader = new ByteArrayCodeReader(code, 0, length);
         var decoder = Iced.Intel.Decoder.Create(64, reader, ip, DecoderOptions.None);
-        var list = new List<Instruction>(16);
+        // A stack buffer and an exact copy rather than a List<Instruction> (or a Span<Instruction>): generic
+        // code over Iced's struct is not in the ReadyToRun image and would be JIT-compiled at every start.
+        Instruction* buf = stackalloc Instruction[MaxInstructions];
+        int n = 0;
         truncated = false;
-        while (list.Count < MaxInstructions)
+        while (n < MaxInstructions)
         {
-            decoder.Decode(out var insn);
+            ref Instruction insn = ref buf[n];
+            decoder.Decode(out insn);
             if (insn.Code == Code.INVALID)
             {
                 truncated = decoder.LastError == DecoderError.NoMoreBytes;
-                if (truncated && list.Count > 0) break; // decode the rest as its own block later
-                list.Add(insn);
+                if (!(truncated && n > 0)) n++; // else decode the rest as its own block later
                 break;
             }
-            list.Add(insn);
+            n++;
             if (EndsBlock(in insn)) break;
         }
-        return list.ToArray();
+        var block = new Instruction[n];
+        for (int k = 0; k < n; k++) block[k] = buf[k];
+        return block;
     }
 
     public static bool EndsBlock(in Instruction insn) =>

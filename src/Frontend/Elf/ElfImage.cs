@@ -11,6 +11,12 @@ public readonly record struct ElfSegment(ulong Vaddr, ulong MemSize, ulong Offse
 /// mapped: class, machine, type and that every segment lies inside the file. Errors are
 /// <see cref="ElfLoadException"/>s with a one-line message.
 /// </summary>
+/// <remarks>
+/// Start-up cost: this runs before every guest's first instruction, so it avoids LINQ and generic
+/// collections over value types (their code is not in UniJit's ReadyToRun image and would be
+/// JIT-compiled at each start), and it lets ELFSharp read only the ELF header and the program
+/// headers (<see cref="ParseProgramHeaders"/>).
+/// </remarks>
 public sealed class ElfImage
 {
     public required string Path { get; init; }
@@ -23,15 +29,32 @@ public sealed class ElfImage
     public int PhNum { get; init; }
     /// <summary>The PT_PHDR address, if the file has one.</summary>
     public ulong? PhdrVaddr { get; init; }
-    public required IReadOnlyList<ElfSegment> Loads { get; init; }
+    public required ElfSegment[] Loads { get; init; }
     /// <summary>PT_INTERP, the dynamic loader's path, or null for a static program.</summary>
     public string? Interpreter { get; init; }
     public bool ExecStack { get; init; }
     public required byte[] Bytes { get; init; }
 
     /// <summary>Lowest and highest (page-rounded) addresses the loads cover, before relocation.</summary>
-    public ulong MinVaddr => Loads.Min(s => s.Vaddr) & ~0xFFFUL;
-    public ulong MaxVaddr => Loads.Max(s => s.Vaddr + s.MemSize);
+    public ulong MinVaddr
+    {
+        get
+        {
+            ulong min = ulong.MaxValue;
+            foreach (var s in Loads) min = Math.Min(min, s.Vaddr);
+            return min & ~0xFFFUL;
+        }
+    }
+
+    public ulong MaxVaddr
+    {
+        get
+        {
+            ulong max = 0;
+            foreach (var s in Loads) max = Math.Max(max, s.Vaddr + s.MemSize);
+            return max;
+        }
+    }
 
     public static ElfImage Open(string path)
     {
@@ -67,17 +90,10 @@ public sealed class ElfImage
         if (phentsize != 56 || phnum == 0 || phoff > (ulong)bytes.Length || phoff + (ulong)(phnum * phentsize) > (ulong)bytes.Length)
             throw new ElfLoadException($"{path}: truncated or malformed ELF (program headers out of range)");
 
-        ELF<ulong> elf;
-        try
-        {
-            if (!ELFReader.TryLoad(new MemoryStream(bytes, false), false, out IELF? ielf) || ielf is not ELF<ulong> e)
-                throw new ElfLoadException($"{path}: malformed ELF file");
-            elf = e;
-        }
-        catch (ElfLoadException) { throw; }
-        catch (Exception e) { throw new ElfLoadException($"{path}: malformed ELF file ({e.Message})"); }
+        ELF<ulong> elf = ParseProgramHeaders(path, bytes);
 
-        var loads = new List<ElfSegment>();
+        var loads = new ElfSegment[phnum];
+        int loadCount = 0;
         string? interp = null;
         ulong? phdr = null;
         bool execStack = false;
@@ -95,7 +111,7 @@ public sealed class ElfImage
                     if ((seg.Flags & SegmentFlags.Read) != 0) prot |= 1;
                     if ((seg.Flags & SegmentFlags.Write) != 0) prot |= 2;
                     if ((seg.Flags & SegmentFlags.Execute) != 0) prot |= 4;
-                    loads.Add(new ElfSegment(seg.Address, seg.Size, off, fsz, prot));
+                    loads[loadCount++] = new ElfSegment(seg.Address, seg.Size, off, fsz, prot);
                     break;
                 case SegmentType.Interpreter:
                     if (off + fsz > (ulong)bytes.Length)
@@ -110,13 +126,37 @@ public sealed class ElfImage
                     break;
             }
         }
-        if (loads.Count == 0)
+        if (loadCount == 0)
             throw new ElfLoadException($"{path}: ELF has no loadable segments");
+        var exact = new ElfSegment[loadCount];
+        Array.Copy(loads, exact, loadCount);
         return new ElfImage
         {
             Path = path, IsDyn = type == 3, Entry = elf.EntryPoint, PhOff = phoff, PhEntSize = phentsize, PhNum = phnum,
-            PhdrVaddr = phdr, Loads = loads, Interpreter = interp, ExecStack = execStack, Bytes = bytes,
+            PhdrVaddr = phdr, Loads = exact, Interpreter = interp, ExecStack = execStack, Bytes = bytes,
         };
+    }
+
+    /// <summary>The ELF header and program headers, read by ELFSharp. ELFSharp also reads every section
+    /// header, section and symbol table when it opens a file (thousands of symbols for a static program,
+    /// all of them unused here), so it is shown the file with e_shnum and e_shstrndx cleared: it then takes
+    /// the section count from section header 0's sh_size, which is 0 unless the file has 0xff00 sections
+    /// or more (ELF's extended numbering; those are read in full as before). The two fields are restored
+    /// before this returns.</summary>
+    static ELF<ulong> ParseProgramHeaders(string path, byte[] bytes)
+    {
+        const int ShNum = 0x3C; // e_shnum, then e_shstrndx
+        uint saved = BitConverter.ToUInt32(bytes, ShNum);
+        try
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(ShNum), 0U);
+            if (!ELFReader.TryLoad(new MemoryStream(bytes, false), false, out IELF? ielf) || ielf is not ELF<ulong> e)
+                throw new ElfLoadException($"{path}: malformed ELF file");
+            return e;
+        }
+        catch (ElfLoadException) { throw; }
+        catch (Exception e) { throw new ElfLoadException($"{path}: malformed ELF file ({e.Message})"); }
+        finally { BitConverter.TryWriteBytes(bytes.AsSpan(ShNum), saved); }
     }
 
     static string MachineName(ushort m) => m switch

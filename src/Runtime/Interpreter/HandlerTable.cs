@@ -9,14 +9,20 @@ namespace UniJit.Runtime.Interpreter;
 /// Groups register themselves by mnemonic (all encodings share one handler that reads its operands
 /// generically) or by code where an encoding needs its own. A code with no handler raises SIGILL
 /// naming the instruction, so an unsupported instruction is never silently wrong.
+/// The table is built before every guest's first instruction: registrations go into plain arrays
+/// indexed by code and mnemonic (a Dictionary keyed by an Iced enum would be JIT-compiled at each start).
 /// </summary>
 public static unsafe class HandlerTable
 {
+    /// <summary>The number of Iced <see cref="Code"/> values (they run from 0 to codeCount - 1).</summary>
+    static readonly int codeCount = Enum.GetValues<Code>().Length;
+
     public static readonly delegate*<Cpu, in Instruction, void>[] ByCode;
     static readonly bool[] implemented;
 
-    static readonly Dictionary<Mnemonic, nint> byMnemonic = new();
-    static readonly Dictionary<Code, nint> byCode = new();
+    /// <summary>Registrations, by mnemonic and by code (0 = none).</summary>
+    static nint[] byMnemonic = new nint[2048]; // grows in Add if Iced has more mnemonics
+    static readonly nint[] byCode = new nint[codeCount];
 
     static HandlerTable()
     {
@@ -25,14 +31,14 @@ public static unsafe class HandlerTable
         MmxHandlers.Register();
         X87Handlers.Register();
 
-        int n = Enum.GetValues<Code>().Length;
+        int n = codeCount;
         ByCode = new delegate*<Cpu, in Instruction, void>[n];
         implemented = new bool[n];
         for (int c = 0; c < n; c++)
         {
-            var code = (Code)c;
-            nint h;
-            if (byCode.TryGetValue(code, out h) || byMnemonic.TryGetValue(code.Mnemonic(), out h))
+            int m = (int)((Code)c).Mnemonic();
+            nint h = byCode[c] != 0 ? byCode[c] : m < byMnemonic.Length ? byMnemonic[m] : 0;
+            if (h != 0)
             {
                 ByCode[c] = (delegate*<Cpu, in Instruction, void>)h;
                 implemented[c] = true;
@@ -43,10 +49,19 @@ public static unsafe class HandlerTable
     }
 
     /// <summary>Registers a handler for every encoding of <paramref name="m"/>.</summary>
-    public static void Add(Mnemonic m, delegate*<Cpu, in Instruction, void> h) => byMnemonic[m] = (nint)h;
+    public static void Add(Mnemonic m, delegate*<Cpu, in Instruction, void> h)
+    {
+        if ((int)m >= byMnemonic.Length)
+        {
+            var grown = new nint[Math.Max(byMnemonic.Length * 2, (int)m + 1)];
+            Array.Copy(byMnemonic, grown, byMnemonic.Length);
+            byMnemonic = grown;
+        }
+        byMnemonic[(int)m] = (nint)h;
+    }
 
     /// <summary>Registers a handler for one encoding (wins over the mnemonic's).</summary>
-    public static void Add(Code c, delegate*<Cpu, in Instruction, void> h) => byCode[c] = (nint)h;
+    public static void Add(Code c, delegate*<Cpu, in Instruction, void> h) => byCode[(int)c] = (nint)h;
 
     public static bool IsImplemented(Code c) => implemented[(int)c];
 
@@ -68,13 +83,14 @@ public static unsafe class HandlerTable
     static void Invalid(Cpu cpu, in Instruction i) =>
         throw new GuestSignalException(Signals.SIGILL, 1 /* ILL_ILLOPC */, i.IP, $"invalid instruction at 0x{i.IP:x}");
 
-    static readonly Formatter formatter = new GasFormatter();
+    /// <summary>Made on first use: only error messages need it.</summary>
+    static Formatter? formatter;
 
     /// <summary>"0x401000: 62 f1 ... (vaddpd ...)" for messages.</summary>
     public static string Describe(in Instruction i)
     {
         var output = new StringOutput();
-        formatter.Format(in i, output);
+        (formatter ??= new GasFormatter()).Format(in i, output);
         var bytes = new byte[i.Length];
         try { Memory.GuestMemory.ReadBytes(i.IP, bytes); } catch (Exception) { }
         return $"at 0x{i.IP:x}: {Convert.ToHexString(bytes).ToLowerInvariant()} ({output.ToStringAndReset()})";

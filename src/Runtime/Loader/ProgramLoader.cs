@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using UniJit.Frontend.Elf;
 using UniJit.Runtime.Memory;
@@ -11,6 +10,8 @@ namespace UniJit.Runtime.Loader;
 /// (at their addresses, or at <see cref="PieBase"/> for ET_DYN), the PT_INTERP loader if any (placed
 /// like an mmap), the break after the program, and the initial stack with argc, argv, envp and
 /// the auxiliary vector. Registers are left as the kernel leaves them at the entry point.
+/// Runs before every guest's first instruction, so it uses arrays and loops rather than LINQ or generic
+/// collections over value types, whose code is JIT-compiled at each start (not in the ReadyToRun image).
 /// </summary>
 public static unsafe class ProgramLoader
 {
@@ -64,22 +65,25 @@ public static unsafe class ProgramLoader
 
         PushBytes(new byte[8]); // end marker, as Linux leaves the last word zero
         ulong execFnAddr = PushString(execFn);
-        var envAddrs = envp.Select(PushString).ToArray();
-        var argAddrs = argv.Select(PushString).ToArray();
+        var envAddrs = new ulong[envp.Count];
+        for (int k = 0; k < envAddrs.Length; k++) envAddrs[k] = PushString(envp[k]);
+        var argAddrs = new ulong[argv.Count];
+        for (int k = 0; k < argAddrs.Length; k++) argAddrs[k] = PushString(argv[k]);
         ulong platform = PushString("x86_64");
-        ulong random = PushBytes(RandomNumberGenerator.GetBytes(16));
+        ulong random = PushBytes(RandomBytes(16));
         sp &= ~15UL;
 
-        var aux = new List<(ulong, ulong)>
-        {
-            (AT_PHDR, phdr), (AT_PHENT, (ulong)image.PhEntSize), (AT_PHNUM, (ulong)image.PhNum),
-            (AT_PAGESZ, GuestMemory.PageSize), (AT_BASE, interpBase), (AT_FLAGS, 0), (AT_ENTRY, image.Entry + bias),
-            (AT_UID, HostIds.Uid), (AT_EUID, HostIds.Euid),
-            (AT_GID, HostIds.Gid), (AT_EGID, HostIds.Egid), (AT_SECURE, 0), (AT_RANDOM, random), (AT_HWCAP, hwcap),
-            (AT_HWCAP2, 0), (AT_CLKTCK, 100), (AT_PLATFORM, platform), (AT_EXECFN, execFnAddr), (AT_MINSIGSTKSZ, 2048),
-            (AT_NULL, 0),
-        };
-        int words = 1 + argAddrs.Length + 1 + envAddrs.Length + 1 + aux.Count * 2;
+        // (type, value) pairs.
+        ulong[] aux =
+        [
+            AT_PHDR, phdr, AT_PHENT, (ulong)image.PhEntSize, AT_PHNUM, (ulong)image.PhNum,
+            AT_PAGESZ, GuestMemory.PageSize, AT_BASE, interpBase, AT_FLAGS, 0, AT_ENTRY, image.Entry + bias,
+            AT_UID, HostIds.Uid, AT_EUID, HostIds.Euid,
+            AT_GID, HostIds.Gid, AT_EGID, HostIds.Egid, AT_SECURE, 0, AT_RANDOM, random, AT_HWCAP, hwcap,
+            AT_HWCAP2, 0, AT_CLKTCK, 100, AT_PLATFORM, platform, AT_EXECFN, execFnAddr, AT_MINSIGSTKSZ, 2048,
+            AT_NULL, 0,
+        ];
+        int words = 1 + argAddrs.Length + 1 + envAddrs.Length + 1 + aux.Length;
         if ((words & 1) != 0) sp -= 8;
         sp -= (ulong)words * 8;
         ulong w = sp;
@@ -89,12 +93,27 @@ public static unsafe class ProgramLoader
         Put(0);
         foreach (var e in envAddrs) Put(e);
         Put(0);
-        foreach (var (k, v) in aux) { Put(k); Put(v); }
+        foreach (var v in aux) Put(v);
 
         for (int i = 0; i < 16; i++) cpu.S->Gpr[i] = 0;
         cpu.S->Gpr[4] = sp;
         cpu.S->Rip = entry;
         return new Layout(bias, entry, interpBase, sp, phdr);
+    }
+
+    /// <summary>AT_RANDOM's bytes, from getrandom(2) (RandomNumberGenerator would load OpenSSL at every start).</summary>
+    static byte[] RandomBytes(int n)
+    {
+        var b = new byte[n];
+        fixed (byte* p = b)
+            for (int got = 0; got < n;)
+            {
+                long r = Native.Sys(318 /* getrandom */, (long)(p + got), n - got, 0);
+                if (r == -4 /* EINTR */) continue;
+                if (r <= 0) throw new ElfLoadException($"getrandom failed (error {-r})");
+                got += (int)r;
+            }
+        return b;
     }
 
     /// <summary>The address of the program headers when there is no PT_PHDR: inside the segment that maps e_phoff.</summary>
@@ -116,20 +135,45 @@ public static unsafe class ProgramLoader
         if (r < 0) throw new ElfLoadException($"{image.Path}: cannot map segments at 0x{lo:x} (error {-r})");
         foreach (var s in image.Loads)
             new ReadOnlySpan<byte>(image.Bytes, (int)s.Offset, (int)s.FileSize).CopyTo(new Span<byte>(GuestMemory.Base + s.Vaddr + bias, (int)s.FileSize));
-        var pageProt = new Dictionary<ulong, int>();
+
+        // A page's protection is the union of the segments that touch it, so it can change only where a
+        // segment's first or last page starts: cut [lo, hi) there and protect each piece, merging neighbours
+        // that end up with the same protection.
+        var cuts = new ulong[image.Loads.Length * 2 + 2];
+        int n = 0;
+        cuts[n++] = lo;
+        cuts[n++] = hi;
         foreach (var s in image.Loads)
-            for (ulong p = (s.Vaddr + bias) & ~GuestMemory.PageMask; p < s.Vaddr + bias + s.MemSize; p += GuestMemory.PageSize)
-                pageProt[p] = pageProt.GetValueOrDefault(p) | s.Prot;
-        ulong runStart = lo; int runProt = pageProt.GetValueOrDefault(lo);
-        for (ulong p = lo; p <= hi; p += GuestMemory.PageSize)
         {
-            int prot = p < hi ? pageProt.GetValueOrDefault(p) : -1;
+            cuts[n++] = (s.Vaddr + bias) & ~GuestMemory.PageMask;
+            cuts[n++] = (s.Vaddr + bias + s.MemSize + GuestMemory.PageMask) & ~GuestMemory.PageMask;
+        }
+        for (int k = 1; k < n; k++) // insertion sort: a handful of entries (Array.Sort<ulong> would be JIT-compiled)
+            for (int j = k; j > 0 && cuts[j - 1] > cuts[j]; j--) (cuts[j - 1], cuts[j]) = (cuts[j], cuts[j - 1]);
+        ulong runStart = lo; int runProt = PageProt(image, bias, lo);
+        for (int k = 1; k < n; k++)
+        {
+            ulong p = cuts[k];
+            if (p <= runStart) continue;
+            int prot = p < hi ? PageProt(image, bias, p) : -1;
             if (prot != runProt)
             {
                 AddressSpace.Protect(runStart, p - runStart, runProt);
                 runStart = p; runProt = prot;
             }
         }
+    }
+
+    /// <summary>The union of the PROT_* bits of the segments that touch the page at <paramref name="page"/>.</summary>
+    static int PageProt(ElfImage image, ulong bias, ulong page)
+    {
+        int prot = 0;
+        foreach (var s in image.Loads)
+        {
+            ulong first = (s.Vaddr + bias) & ~GuestMemory.PageMask, end = s.Vaddr + bias + s.MemSize;
+            if (page >= first && page < end) prot |= s.Prot;
+        }
+        return prot;
     }
 }
 

@@ -29,7 +29,7 @@ public sealed class FdTable
         public bool CloExec;
     }
 
-    const int F_GETFD = 1, F_DUPFD_CLOEXEC = 1030, O_RDWR = 2, O_CLOEXEC = 0x80000;
+    const int F_GETFD = 1, F_DUPFD_CLOEXEC = 1030, O_RDWR = 2, O_CLOEXEC = 0x80000, O_DIRECTORY = 0x10000;
     Entry[] entries = new Entry[64];
     readonly bool[] pinned = new bool[3];
     readonly object gate = new();
@@ -50,23 +50,46 @@ public sealed class FdTable
         foreach (int fd in InheritedFds())
         {
             Native.Sys(72, fd, 2 /* F_SETFD */, 1 /* FD_CLOEXEC: the runtime's children must not get it */);
-            if (fd >= entries.Length) Array.Resize(ref entries, Math.Max(entries.Length * 2, fd + 1));
+            if (fd >= entries.Length) Grow(Math.Max(entries.Length * 2, fd + 1));
             entries[fd] = new Entry { Host = fd, Used = true };
         }
     }
 
-    /// <summary>Host fds above 2 without FD_CLOEXEC: inherited from the parent, not opened by the runtime.</summary>
-    static List<int> InheritedFds()
+    /// <summary>Enlarges the table to <paramref name="n"/> entries (by hand: Array.Resize&lt;Entry&gt; would be
+    /// JIT-compiled at start-up when the runtime inherits an fd above the table's first size).</summary>
+    void Grow(int n)
+    {
+        var grown = new Entry[n];
+        Array.Copy(entries, grown, entries.Length);
+        entries = grown;
+    }
+
+    /// <summary>Host fds above 2 without FD_CLOEXEC: inherited from the parent, not opened by the runtime.
+    /// Reads /proc/self/fd with getdents64 itself: this runs at every start, and the first use of the
+    /// managed directory enumerator costs several milliseconds there.</summary>
+    static unsafe List<int> InheritedFds()
     {
         var list = new List<int>();
-        try
+        long dir;
+        fixed (byte* path = "/proc/self/fd\0"u8)
+            dir = Native.Sys(257 /* openat */, -100 /* AT_FDCWD */, (long)path, O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0) return list;
+        const int Size = 4096;
+        byte* buf = stackalloc byte[Size];
+        long n;
+        while ((n = Native.Sys(217 /* getdents64 */, dir, (long)buf, Size)) > 0)
         {
-            foreach (var e in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
-                if (int.TryParse(Path.GetFileName(e), out int fd) && fd > 2 && Native.Sys(72, fd, F_GETFD) == 0)
-                    list.Add(fd);
+            // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name (NUL-terminated).
+            for (long off = 0; off < n; off += *(ushort*)(buf + off + 16))
+            {
+                byte* name = buf + off + 19;
+                int fd = 0, k = 0;
+                for (; name[k] >= (byte)'0' && name[k] <= (byte)'9' && k < 9; k++) fd = fd * 10 + (name[k] - '0');
+                // The directory's own fd is close-on-exec, so F_GETFD leaves it out.
+                if (k > 0 && name[k] == 0 && fd > 2 && Native.Sys(72, fd, F_GETFD) == 0) list.Add(fd);
+            }
         }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        Native.Sys(3 /* close */, dir);
         return list;
     }
 
@@ -152,7 +175,7 @@ public sealed class FdTable
 
     int PlaceLocked(int g, int host, bool cloexec)
     {
-        if (g >= entries.Length) Array.Resize(ref entries, Math.Max(entries.Length * 2, g + 1));
+        if (g >= entries.Length) Grow(Math.Max(entries.Length * 2, g + 1));
         if (g < 3 && pinned[g] && host != g)
         {
             long r = Native.Sys(292 /* dup3 */, host, g, 0);
