@@ -51,21 +51,29 @@ public unsafe class TierAgreementTests
         asm.jne(loop);
     });
 
-    [Fact]
-    public void CallsReturnsAndStack() => Agree(asm =>
+    /// <summary>A loop that calls f(ebx) <paramref name="count"/> times and sums the results (rax) in r12;
+    /// <paramref name="f"/> emits the function's body, ret included.</summary>
+    static void CallLoop(Assembler asm, int count, Action<Assembler> f)
     {
-        var f = asm.CreateLabel();
+        var fn = asm.CreateLabel();
         var loop = asm.CreateLabel();
         var done = asm.CreateLabel();
-        asm.mov(ebx, 50);
+        asm.mov(ebx, count);
         asm.Label(ref loop);
         asm.mov(edi, ebx);
-        asm.call(f);
+        asm.call(fn);
         asm.add(r12, rax);
         asm.dec(ebx);
         asm.jnz(loop);
         asm.jmp(done);
-        asm.Label(ref f);
+        asm.Label(ref fn);
+        f(asm);
+        asm.Label(ref done);
+    }
+
+    [Fact]
+    public void CallsReturnsAndStack() => Agree(asm => CallLoop(asm, 50, asm =>
+    {
         asm.push(rbp);
         asm.mov(rbp, rsp);
         asm.lea(rax, __[rdi + rdi * 2 + 7]);
@@ -76,32 +84,18 @@ public unsafe class TierAgreementTests
         asm.cmovae(rax, rdx);
         asm.pop(rbp);
         asm.ret();
-        asm.Label(ref done);
-    });
+    }));
 
     /// <summary>A loop that calls a small function runs in one translated method: the callee joins the
     /// region and its ret branches back to the return address inline (no region exit per call).</summary>
     [Fact]
     public void CallAndReturnStayInsideTheRegion()
     {
-        var cpu = GuestCode.Run(asm =>
+        var cpu = GuestCode.Run(asm => CallLoop(asm, 1000, asm =>
         {
-            var f = asm.CreateLabel();
-            var loop = asm.CreateLabel();
-            var done = asm.CreateLabel();
-            asm.mov(ebx, 1000);
-            asm.Label(ref loop);
-            asm.mov(edi, ebx);
-            asm.call(f);
-            asm.add(r12, rax);
-            asm.dec(ebx);
-            asm.jnz(loop);
-            asm.jmp(done);
-            asm.Label(ref f);
             asm.lea(rax, __[rdi + rdi * 2 + 7]);
             asm.ret();
-            asm.Label(ref done);
-        }, null, Tier.Jit);
+        }), null, Tier.Jit);
         Assert.Equal(Enumerable.Range(1, 1000).Sum(i => 3L * i + 7), (long)cpu.S->Gpr[12]);
         Assert.Equal(0, cpu.Process.ChainHits);
         Assert.True(cpu.Process.RegionEntries <= 3, $"{cpu.Process.RegionEntries} region entries");
