@@ -1,3 +1,5 @@
+using UniJit.Tests.Programs;
+
 namespace UniJit.Tests.Catalogue;
 
 /// <summary>
@@ -7,20 +9,12 @@ namespace UniJit.Tests.Catalogue;
 /// </summary>
 public static class CatalogueKnownFailures
 {
-    public sealed record Entry(string Name, string Tier, string Reason, int Line);
-
     public static string FilePath { get; } =
         Path.Combine(Support.TestPaths.Repo, "tests", "UniJit.Tests", "Catalogue", "known-failures.txt");
 
-    static readonly Lazy<IReadOnlyList<Entry>> entries = new(() =>
-        Programs.KnownFailures.Parse(File.ReadAllLines(FilePath))
-            .Select(e => e.Tier != "*"
-                ? throw new FormatException($"{FilePath}:{e.Line}: key is name or name:tier")
-                : new Entry(e.Program, e.Link, e.Reason, e.Line))
-            .ToList());
+    static readonly Lazy<IReadOnlyList<KnownFailures.NamedEntry>> entries = new(() => KnownFailures.ParseNamed(FilePath));
 
-    public static IReadOnlyList<Entry> Entries => entries.Value;
+    public static IReadOnlyList<KnownFailures.NamedEntry> Entries => entries.Value;
 
-    public static Entry? Find(string name, string tier) =>
-        Entries.FirstOrDefault(e => (e.Name == "*" || e.Name == name) && (e.Tier == "*" || e.Tier == tier));
+    public static KnownFailures.NamedEntry? Find(string name, string tier) => KnownFailures.FindNamed(Entries, tier, name);
 }

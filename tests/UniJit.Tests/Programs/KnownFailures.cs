@@ -32,6 +32,20 @@ public static class KnownFailures
         return list;
     }
 
+    /// <summary>A list whose keys have one or two parts (<c>name</c> or <c>name:tier</c>), as the
+    /// Python and catalogue lists do: the same format and parser, a shorter key.</summary>
+    public sealed record NamedEntry(string Name, string Tier, string Reason, int Line);
+
+    public static IReadOnlyList<NamedEntry> ParseNamed(string path) =>
+        Parse(File.ReadAllLines(path))
+            .Select(e => e.Tier != "*"
+                ? throw new FormatException($"{path}:{e.Line}: key is name or name:tier")
+                : new NamedEntry(e.Program, e.Link, e.Reason, e.Line))
+            .ToList();
+
+    public static NamedEntry? FindNamed(IReadOnlyList<NamedEntry> entries, string tier, params string[] names) =>
+        entries.FirstOrDefault(e => (e.Name == "*" || names.Contains(e.Name)) && Match(e.Tier, tier));
+
     public static Entry? Find(string program, string link, string tier) =>
         Entries.FirstOrDefault(e => Match(e.Program, program) && Match(e.Link, link) && Match(e.Tier, tier));
 

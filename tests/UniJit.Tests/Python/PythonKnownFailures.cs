@@ -1,3 +1,5 @@
+using UniJit.Tests.Programs;
+
 namespace UniJit.Tests.Python;
 
 /// <summary>
@@ -7,25 +9,15 @@ namespace UniJit.Tests.Python;
 /// </summary>
 public static class PythonKnownFailures
 {
-    public sealed record Entry(string Case, string Tier, string Reason, int Line);
-
     public static string FilePath { get; } = Path.Combine(PythonCase.Directory, "..", "known-failures.txt");
 
-    /// <summary>Parsed by the corpus list's parser (one format for every known-failures.txt), keys of one
-    /// or two parts.</summary>
-    static readonly Lazy<IReadOnlyList<Entry>> entries = new(() =>
-        Programs.KnownFailures.Parse(File.ReadAllLines(FilePath))
-            .Select(e => e.Tier != "*"
-                ? throw new FormatException($"{FilePath}:{e.Line}: key is case or case:tier")
-                : new Entry(e.Program, e.Link, e.Reason, e.Line))
-            .ToList());
+    static readonly Lazy<IReadOnlyList<KnownFailures.NamedEntry>> entries = new(() => KnownFailures.ParseNamed(FilePath));
 
-    public static IReadOnlyList<Entry> Entries => entries.Value;
+    public static IReadOnlyList<KnownFailures.NamedEntry> Entries => entries.Value;
 
-    public static Entry? Find(PythonCase c, string tier) =>
-        Entries.FirstOrDefault(e => (e.Case == "*" || e.Case == c.Name || e.Case == c.Script) && (e.Tier == "*" || e.Tier == tier));
+    /// <summary>A script's case matches by its name or its script's name.</summary>
+    public static KnownFailures.NamedEntry? Find(PythonCase c, string tier) => KnownFailures.FindNamed(Entries, tier, c.Name, c.Script);
 
     /// <summary>For cases that are not scripts (the REPL sessions, <c>repl_NAME</c>).</summary>
-    public static Entry? Find(string name, string tier) =>
-        Entries.FirstOrDefault(e => (e.Case == "*" || e.Case == name) && (e.Tier == "*" || e.Tier == tier));
+    public static KnownFailures.NamedEntry? Find(string name, string tier) => KnownFailures.FindNamed(Entries, tier, name);
 }

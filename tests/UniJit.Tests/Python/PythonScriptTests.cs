@@ -91,7 +91,7 @@ public class PythonCaseTests
     {
         foreach (var e in PythonKnownFailures.Entries)
         {
-            Assert.True(e.Case == "*" || PythonCase.All.Values.Any(c => c.Name == e.Case || c.Script == e.Case) || PythonReplTests.Names.Any(n => "repl_" + n == e.Case), $"line {e.Line}: no Python case '{e.Case}'");
+            Assert.True(e.Name == "*" || PythonCase.All.Values.Any(c => c.Name == e.Name || c.Script == e.Name) || PythonReplTests.Names.Any(n => "repl_" + n == e.Name), $"line {e.Line}: no Python case '{e.Name}'");
             Assert.True(e.Tier is "*" or "interp" or "jit" or "auto", $"line {e.Line}: tier must be interp, jit, auto or *");
             Assert.True(e.Reason.Length >= 10, $"line {e.Line}: give a real reason");
         }
