@@ -101,6 +101,8 @@ public static class FlagAnalysis
             FlowControl.Next => last.Code == Code.Syscall || !index.ContainsKey(b.End),
             FlowControl.ConditionalBranch => last.Op0Kind != OpKind.NearBranch64 || !index.ContainsKey(last.NearBranchTarget) || !index.ContainsKey(b.End),
             FlowControl.UnconditionalBranch => last.Op0Kind != OpKind.NearBranch64 || !index.ContainsKey(last.NearBranchTarget),
+            // A direct call to a callee in the region is a push and a branch inside it.
+            FlowControl.Call => last.Op0Kind != OpKind.NearBranch64 || !index.ContainsKey(last.NearBranchTarget),
             _ => true,
         };
         if (exits && exitsRead) return true;

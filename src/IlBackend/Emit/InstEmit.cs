@@ -44,7 +44,7 @@ internal static partial class InstEmit
             case Mnemonic.Xchg: return XchgRegs(c, in i);
             case Mnemonic.Leave: return Leave(c, in i);
             case Mnemonic.Bsf or Mnemonic.Bsr or Mnemonic.Tzcnt or Mnemonic.Lzcnt or Mnemonic.Popcnt or Mnemonic.Bswap:
-                return BitCount(c, in i);
+                return BitCount(c, in i, flagsLive);
         }
         if (Fusion.IsConsumer(in i)) return Conditional(c, in i, out ended);
         return Sse(c, in i);

@@ -248,14 +248,16 @@ internal static partial class InstEmit
 
     static MethodInfo BitsMethod(string name) => typeof(Bits).GetMethod(name)!;
 
-    /// <summary>bsf, bsr, tzcnt, lzcnt, popcnt and bswap through the shared <see cref="Bits"/> methods.</summary>
-    static bool BitCount(C c, in Instruction i)
+    /// <summary>bsf, bsr, tzcnt, lzcnt, popcnt and bswap through the shared <see cref="Bits"/> methods,
+    /// or, when no one reads their flags, inline through <see cref="System.Numerics.BitOperations"/>.</summary>
+    static bool BitCount(C c, in Instruction i, bool flagsLive)
     {
         if (!AllGpr(in i)) return false;
         var em = c.Em; var il = c.Il;
         int z = Operands.Size(in i, 0);
         if (z == 2) return false;
         if (i.OpCount > 1 && i.Op1Kind == OpKind.Memory) c.MayFault(in i);
+        if (!flagsLive && i.Mnemonic != Mnemonic.Bswap) return BitCountNoFlags(c, in i, z);
         switch (i.Mnemonic)
         {
             case Mnemonic.Bsf or Mnemonic.Bsr:
@@ -286,5 +288,50 @@ internal static partial class InstEmit
                 return true;
         }
         return false;
+    }
+    static MethodInfo BitOp(string name, int z) =>
+        typeof(System.Numerics.BitOperations).GetMethod(name, [z == 8 ? typeof(ulong) : typeof(uint)])!;
+
+    /// <summary>The results of <see cref="Bits"/>' bsf, bsr, tzcnt, lzcnt and popcnt without their flags:
+    /// bsf/bsr of zero leave the whole destination register as it was; tzcnt/lzcnt of zero give the
+    /// operand size in bits, as <see cref="System.Numerics.BitOperations"/> does for the same width.</summary>
+    static bool BitCountNoFlags(C c, in Instruction i, int z)
+    {
+        var em = c.Em; var il = c.Il;
+        var src = em.Temp();
+        em.ReadOperand(in i, 1, z);
+        il.Emit(OpCodes.Stloc, src);
+        switch (i.Mnemonic)
+        {
+            case Mnemonic.Bsf or Mnemonic.Bsr:
+            {
+                var dest = em.RegLocal(Operands.GprIndex(i.Op0Register));
+                var done = il.DefineLabel();
+                il.Emit(OpCodes.Ldloc, src);
+                il.Emit(OpCodes.Brfalse, done);
+                if (i.Mnemonic == Mnemonic.Bsr) il.Emit(OpCodes.Ldc_I4, 63);
+                il.Emit(OpCodes.Ldloc, src);
+                il.Emit(OpCodes.Call, BitOp(i.Mnemonic == Mnemonic.Bsf ? "TrailingZeroCount" : "LeadingZeroCount", 8));
+                if (i.Mnemonic == Mnemonic.Bsr) il.Emit(OpCodes.Sub);
+                il.Emit(OpCodes.Conv_U8);
+                il.Emit(OpCodes.Stloc, dest);
+                il.MarkLabel(done);
+                break;
+            }
+            default:
+                il.Emit(OpCodes.Ldloc, src);
+                if (z == 4) il.Emit(OpCodes.Conv_U4);
+                il.Emit(OpCodes.Call, BitOp(i.Mnemonic switch
+                {
+                    Mnemonic.Tzcnt => "TrailingZeroCount",
+                    Mnemonic.Lzcnt => "LeadingZeroCount",
+                    _ => "PopCount",
+                }, z));
+                il.Emit(OpCodes.Conv_U8);
+                em.StoreReg(i.Op0Register);
+                break;
+        }
+        em.Free(src);
+        return true;
     }
 }

@@ -192,7 +192,8 @@ public static partial class DiffGroups
         Mnemonic.Bsf, Mnemonic.Bsr, Mnemonic.Bswap, Mnemonic.Xchg, Mnemonic.Cmpxchg, Mnemonic.Xadd, Mnemonic.Mov,
         Mnemonic.Movzx, Mnemonic.Movsx, Mnemonic.Movsxd, Mnemonic.Lea, Mnemonic.Cmovb, Mnemonic.Cmovle, Mnemonic.Cmovp,
         Mnemonic.Seta, Mnemonic.Setl, Mnemonic.Seto, Mnemonic.Cbw, Mnemonic.Cdq, Mnemonic.Cqo, Mnemonic.Lahf, Mnemonic.Sahf)
-        .Where(c => c != Code.Bswap_r16).ToArray());
+        .Concat(InstructionGen.CodesOf(BitScanMnemonics())) // tzcnt/lzcnt/popcnt where the host has them
+        .Where(c => c != Code.Bswap_r16).Distinct().ToArray());
 
     /// <summary>Random straight-line register code, 4 to 12 instructions: what a translator that keeps
     /// registers in locals and drops dead flag computations must still get exactly right. Flags that

@@ -175,6 +175,40 @@ public unsafe class TierAgreementTests
         asm.Label(ref done);
     });
 
+    /// <summary>A direct call to a callee inside the region is a push and a branch, not an exit: flags
+    /// set before the call that the callee reads must still be there (f), and flags the callee
+    /// overwrites first are dropped (g), in the IL tier as in the interpreter.</summary>
+    [Fact]
+    public void FlagsIntoACalleeInTheRegion() => Agree(asm =>
+    {
+        var f = asm.CreateLabel();
+        var g = asm.CreateLabel();
+        var loop = asm.CreateLabel();
+        var done = asm.CreateLabel();
+        asm.mov(ecx, 300);
+        asm.Label(ref loop);
+        asm.lea(rax, __[rcx * 8 + 3]);
+        asm.cmp(rax, 1200);
+        asm.call(f);
+        asm.add(r9, rax);
+        asm.test(ecx, 3);
+        asm.call(g);
+        asm.add(r10, rax);
+        asm.dec(ecx);
+        asm.jnz(loop);
+        asm.jmp(done);
+        asm.Label(ref f);
+        asm.setb(dl);
+        asm.movzx(edx, dl);
+        asm.adc(rax, rdx);
+        asm.ret();
+        asm.Label(ref g);
+        asm.xor(eax, eax);
+        asm.sete(al);
+        asm.ret();
+        asm.Label(ref done);
+    });
+
     /// <summary>Shifts by CL whose flags nothing reads (the IL tier shifts inline then): every operand
     /// size, counts from 0 past the width, in every register position.</summary>
     [Fact]
