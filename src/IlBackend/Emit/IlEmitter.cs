@@ -196,11 +196,13 @@ public sealed class IlEmitter
 
     /// <summary>
     /// Pops a guest address and pushes the host pointer for an access of <paramref name="n"/> bytes there.
-    /// The common case is inline and costs one branch: the address is inside the window, the access
-    /// stays on one page (for <paramref name="aligned16"/>: the address is 16-byte aligned, which implies
-    /// it), and the page's permission byte allows it (a write also needs the page to hold no translated
-    /// code); the three tests are or-ed together, because RyuJIT's compile time grows steeply with the
-    /// number of basic blocks (three branches per access made python3's big regions 18× slower to JIT).
+    /// The common case is inline and costs one compare and one branch: the page's entry in
+    /// <see cref="GuestMemory.ReadTag"/> (or <see cref="GuestMemory.WriteTag"/>) must equal the page
+    /// number of the access's last byte, which holds only when the address is inside the window, the
+    /// access stays on one page, and the page allows it (a write also needs the page to hold no
+    /// translated code); for <paramref name="aligned16"/> the address must also be 16-byte aligned.
+    /// One branch per access, because RyuJIT's compile time grows steeply with the number of basic
+    /// blocks (three branches per access made python3's big regions 18× slower to JIT).
     /// Anything else leaves the region before the instruction (<see cref="EmitSlowPaths"/>), and the
     /// interpreter runs it: it faults there exactly as it would have, or does the slow access (a page
     /// crossing, a write that drops translated code). So translated code has no slow-path calls, no
@@ -214,59 +216,40 @@ public sealed class IlEmitter
         CheckAccess?.Invoke();
         var slow = Il.DefineLabel();
         Il.Emit(OpCodes.Stloc, a);
-        // Outside the window: a >> 44 != 0.
-        Il.Emit(OpCodes.Ldloc, a);
-        Il.Emit(OpCodes.Ldc_I4, 44);
-        Il.Emit(OpCodes.Shr_Un);
-        if (aligned16)
-        {
-            Il.Emit(OpCodes.Ldloc, a);
-            Il.Emit(OpCodes.Ldc_I4, 15);
-            Il.Emit(OpCodes.Conv_U8);
-            Il.Emit(OpCodes.And);
-            Il.Emit(OpCodes.Or);
-        }
-        else if (n > 1)
-        {
-            // Crosses a page: ((a & 0xFFF) + n - 1) >> 12 != 0.
-            Il.Emit(OpCodes.Ldloc, a);
-            Il.Emit(OpCodes.Ldc_I4, (int)GuestMemory.PageMask);
-            Il.Emit(OpCodes.Conv_U8);
-            Il.Emit(OpCodes.And);
-            Il.Emit(OpCodes.Ldc_I4, n - 1);
-            Il.Emit(OpCodes.Conv_U8);
-            Il.Emit(OpCodes.Add);
-            Il.Emit(OpCodes.Ldc_I4, GuestMemory.PageShift);
-            Il.Emit(OpCodes.Shr_Un);
-            Il.Emit(OpCodes.Or);
-        }
-        // The permission byte; the index is truncated to the table's 2^32 entries so that the load is
-        // safe even for an address the first test already rejected.
-        Il.Emit(OpCodes.Ldc_I8, (long)(nint)GuestMemory.Perm);
+        // The tag of a's page (the index truncated to the table's 2^32 entries)...
+        Il.Emit(OpCodes.Ldc_I8, (long)(nint)(write ? GuestMemory.WriteTag : GuestMemory.ReadTag));
         Il.Emit(OpCodes.Conv_U);
         Il.Emit(OpCodes.Ldloc, a);
         Il.Emit(OpCodes.Ldc_I4, GuestMemory.PageShift);
         Il.Emit(OpCodes.Shr_Un);
         Il.Emit(OpCodes.Conv_U4);
+        Il.Emit(OpCodes.Conv_U8);
+        Il.Emit(OpCodes.Ldc_I4_3);
+        Il.Emit(OpCodes.Shl);
         Il.Emit(OpCodes.Conv_U);
         Il.Emit(OpCodes.Add);
-        Il.Emit(OpCodes.Ldind_U1);
-        if (write)
+        Il.Emit(OpCodes.Ldind_I8);
+        // ...against the page number of the last byte.
+        Il.Emit(OpCodes.Ldloc, a);
+        if (n > 1 && !aligned16)
         {
-            Il.Emit(OpCodes.Ldc_I4, GuestMemory.PermWrite | GuestMemory.PermCode);
-            Il.Emit(OpCodes.And);
-            Il.Emit(OpCodes.Ldc_I4, (int)GuestMemory.PermWrite);
+            Il.Emit(OpCodes.Ldc_I4, n - 1);
+            Il.Emit(OpCodes.Conv_U8);
+            Il.Emit(OpCodes.Add);
         }
-        else
+        Il.Emit(OpCodes.Ldc_I4, GuestMemory.PageShift);
+        Il.Emit(OpCodes.Shr_Un);
+        if (aligned16)
         {
-            Il.Emit(OpCodes.Ldc_I4, (int)GuestMemory.PermRead);
+            Il.Emit(OpCodes.Xor);
+            Il.Emit(OpCodes.Ldloc, a);
+            Il.Emit(OpCodes.Ldc_I4, 15);
+            Il.Emit(OpCodes.Conv_U8);
             Il.Emit(OpCodes.And);
-            Il.Emit(OpCodes.Ldc_I4, (int)GuestMemory.PermRead);
+            Il.Emit(OpCodes.Or);
+            Il.Emit(OpCodes.Brtrue, slow);
         }
-        Il.Emit(OpCodes.Xor);
-        Il.Emit(OpCodes.Conv_U8);
-        Il.Emit(OpCodes.Or);
-        Il.Emit(OpCodes.Brtrue, slow);
+        else Il.Emit(OpCodes.Bne_Un, slow);
         Il.Emit(OpCodes.Ldc_I8, (long)(nint)GuestMemory.Base);
         Il.Emit(OpCodes.Conv_U);
         Il.Emit(OpCodes.Ldloc, a);

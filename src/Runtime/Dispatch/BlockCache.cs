@@ -50,7 +50,7 @@ public sealed class BlockCache
             var block = new Block(rip, insns);
             for (ulong p = rip >> GuestMemory.PageShift; p <= (block.End - 1) >> GuestMemory.PageShift; p++)
             {
-                GuestMemory.Perm[p] |= GuestMemory.PermCode;
+                GuestMemory.MarkCode(p);
                 if (!byPage.TryGetValue(p, out var list)) byPage[p] = list = new List<Block>();
                 list.Add(block);
             }
@@ -66,7 +66,7 @@ public sealed class BlockCache
     {
         lock (pageGate)
         {
-            GuestMemory.Perm[page] |= GuestMemory.PermCode;
+            GuestMemory.MarkCode(page);
             if (!byPage.TryGetValue(page, out var list)) byPage[page] = list = new List<Block>();
             list.Add(entry);
         }

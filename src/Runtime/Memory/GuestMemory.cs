@@ -29,6 +29,17 @@ public static unsafe class GuestMemory
     public static readonly byte* Base;
     public static readonly byte* Perm;
 
+    /// <summary>The translated code's check tables, one 8-byte entry per page (2^32 entries,
+    /// NORESERVE): entry p is p itself when page p may be read (<see cref="ReadTag"/>) or written
+    /// without dropping code (<see cref="WriteTag"/>: writable and not <see cref="PermCode"/>),
+    /// and <see cref="NoTag"/> or 0 (never written) otherwise. An access of n bytes at a is allowed
+    /// on the fast path when <c>Tag[(uint)(a &gt;&gt; 12)] == (a + n - 1) &gt;&gt; 12</c>: one compare
+    /// covers the window (a's page number must fit in 32 bits), the permission and page crossing.
+    /// Entries 0 and 2^32 - 1 are <see cref="NoTag"/> from the start, because an untouched 0 would
+    /// otherwise match page 0 and an access that wraps past 2^64 into it.</summary>
+    public static readonly ulong* ReadTag, WriteTag;
+    public const ulong NoTag = ulong.MaxValue;
+
     /// <summary>Called with a page number whose translations must be dropped before it is written.</summary>
     public static Action<ulong>? CodeWriteHook;
 
@@ -44,6 +55,36 @@ public static unsafe class GuestMemory
             Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
         if (Perm == (byte*)-1)
             throw new InvalidOperationException($"cannot reserve the page table (errno {Native.Errno})");
+        ReadTag = TagTable();
+        WriteTag = TagTable();
+    }
+
+    static ulong* TagTable()
+    {
+        const ulong entries = WindowSize >> PageShift;
+        var t = (ulong*)Native.mmap(null, (nuint)(entries * 8), Native.PROT_READ | Native.PROT_WRITE,
+            Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
+        if (t == (ulong*)-1)
+            throw new InvalidOperationException($"cannot reserve the page tag table (errno {Native.Errno})");
+        t[0] = NoTag;
+        t[entries - 1] = NoTag;
+        return t;
+    }
+
+    /// <summary>Brings page <paramref name="page"/>'s tag entries in line with its permission byte.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void UpdateTags(ulong page)
+    {
+        byte p = Perm[page];
+        ReadTag[page] = (p & PermRead) != 0 && page != 0 ? page : NoTag;
+        WriteTag[page] = (p & (PermWrite | PermCode)) == PermWrite && page != 0 ? page : NoTag;
+    }
+
+    /// <summary>Marks page <paramref name="page"/> as holding decoded code: writes to it go the slow way.</summary>
+    public static void MarkCode(ulong page)
+    {
+        Perm[page] |= PermCode;
+        UpdateTags(page);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -130,6 +171,7 @@ public static unsafe class GuestMemory
     public static void InvalidateCode(ulong page)
     {
         Perm[page] &= unchecked((byte)~PermCode);
+        UpdateTags(page);
         CodeWriteHook?.Invoke(page);
     }
 
@@ -206,6 +248,7 @@ public static unsafe class GuestMemory
         {
             if ((Perm[p] & PermCode) != 0) InvalidateCode(p);
             Perm[p] = perm;
+            UpdateTags(p);
         }
     }
 

@@ -344,6 +344,33 @@ public unsafe class TierAgreementTests
         Assert.Equal(a.regs, b.regs);
     }
 
+    /// <summary>Addresses the translated code's one-compare access check must refuse: the alias of a
+    /// mapped page 2^44 higher (the tag table is indexed by the page number's low 32 bits), an
+    /// 8-byte access that wraps past 2^64 into page 0, and page 0 itself; reads and writes. Each
+    /// faults (SIGSEGV) with the interpreter's exact state.</summary>
+    [Theory]
+    [InlineData(GuestCode.DataAddress + (1UL << 44), false)]
+    [InlineData(GuestCode.DataAddress + (1UL << 44), true)]
+    [InlineData(0xFFFF_FFFF_FFFF_FFFCUL, false)]
+    [InlineData(0xFFFF_FFFF_FFFF_FFFCUL, true)]
+    [InlineData(0x10UL, false)]
+    [InlineData(0x10UL, true)]
+    public void AccessCheckRefusesAliasesWrapsAndPageZero(ulong bad, bool write) => FaultAgrees(asm =>
+    {
+        var loop = asm.CreateLabel();
+        asm.mov(rdi, GuestCode.DataAddress);
+        asm.mov(rbx, GuestCode.DataAddress + 8);
+        asm.mov(rsi, bad);
+        asm.mov(ecx, 100);
+        asm.Label(ref loop);
+        asm.mov(rax, __qword_ptr[rdi]);
+        asm.add(rax, rcx);
+        asm.mov(__qword_ptr[rbx], rax);
+        asm.dec(ecx);
+        if (write) asm.cmovz(rbx, rsi); else asm.cmovz(rdi, rsi);
+        asm.jmp(loop);
+    }, _ => { }, UniJit.Runtime.Dispatch.Signals.SIGSEGV);
+
     /// <summary>The whole state a fault leaves (RIP, registers, XMM, MXCSR, data) in both tiers. Translated
     /// code has no exception handler: a fault must still find every register the region wrote.</summary>
     static void FaultAgrees(Action<Assembler> body, Action<Cpu> setup, int signal)
