@@ -197,8 +197,8 @@ public sealed class IlEmitter
     /// <summary>
     /// Pops a guest address and pushes the host pointer for an access of <paramref name="n"/> bytes there.
     /// The common case is inline and costs one compare and one branch: the page's entry in
-    /// <see cref="GuestMemory.ReadTag"/> (or <see cref="GuestMemory.WriteTag"/>) must equal the page
-    /// number of the access's last byte, which holds only when the address is inside the window, the
+    /// <see cref="GuestMemory.ReadTag"/> (or <see cref="GuestMemory.WriteTag"/>) must equal the address
+    /// of the page that holds the access's last byte, which holds only when the address is inside the window, the
     /// access stays on one page, and the page allows it (a write also needs the page to hold no
     /// translated code); for <paramref name="aligned16"/> the address must also be 16-byte aligned.
     /// One branch per access, because RyuJIT's compile time grows steeply with the number of basic
@@ -229,7 +229,8 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Conv_U);
         Il.Emit(OpCodes.Add);
         Il.Emit(OpCodes.Ldind_I8);
-        // ...against the page number of the last byte.
+        // ...against the address of the last byte's page (a mask, not a shift: RyuJIT would keep a
+        // shared a >> 12 in a register, or spill it).
         Il.Emit(OpCodes.Ldloc, a);
         if (n > 1 && !aligned16)
         {
@@ -237,8 +238,8 @@ public sealed class IlEmitter
             Il.Emit(OpCodes.Conv_U8);
             Il.Emit(OpCodes.Add);
         }
-        Il.Emit(OpCodes.Ldc_I4, GuestMemory.PageShift);
-        Il.Emit(OpCodes.Shr_Un);
+        Il.Emit(OpCodes.Ldc_I8, ~(long)GuestMemory.PageMask);
+        Il.Emit(OpCodes.And);
         if (aligned16)
         {
             Il.Emit(OpCodes.Xor);

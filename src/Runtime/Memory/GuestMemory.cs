@@ -30,13 +30,14 @@ public static unsafe class GuestMemory
     public static readonly byte* Perm;
 
     /// <summary>The translated code's check tables, one 8-byte entry per page (2^32 entries,
-    /// NORESERVE): entry p is p itself when page p may be read (<see cref="ReadTag"/>) or written
-    /// without dropping code (<see cref="WriteTag"/>: writable and not <see cref="PermCode"/>),
-    /// and <see cref="NoTag"/> or 0 (never written) otherwise. An access of n bytes at a is allowed
-    /// on the fast path when <c>Tag[(uint)(a &gt;&gt; 12)] == (a + n - 1) &gt;&gt; 12</c>: one compare
-    /// covers the window (a's page number must fit in 32 bits), the permission and page crossing.
-    /// Entries 0 and 2^32 - 1 are <see cref="NoTag"/> from the start, because an untouched 0 would
-    /// otherwise match page 0 and an access that wraps past 2^64 into it.</summary>
+    /// NORESERVE): entry p is the page's address (p &lt;&lt; 12) when page p may be read
+    /// (<see cref="ReadTag"/>) or written without dropping code (<see cref="WriteTag"/>: writable and
+    /// not <see cref="PermCode"/>), and <see cref="NoTag"/> or 0 (never written) otherwise. An access
+    /// of n bytes at a is allowed on the fast path when
+    /// <c>Tag[(uint)(a &gt;&gt; 12)] == ((a + n - 1) &amp; ~0xFFF)</c>: one compare covers the window
+    /// (a's page number must fit in 32 bits), the permission and page crossing. Entries 0 and
+    /// 2^32 - 1 are <see cref="NoTag"/> from the start, because an untouched 0 would otherwise match
+    /// page 0 and an access that wraps past 2^64 into it.</summary>
     public static readonly ulong* ReadTag, WriteTag;
     public const ulong NoTag = ulong.MaxValue;
 
@@ -76,8 +77,8 @@ public static unsafe class GuestMemory
     static void UpdateTags(ulong page)
     {
         byte p = Perm[page];
-        ReadTag[page] = (p & PermRead) != 0 && page != 0 ? page : NoTag;
-        WriteTag[page] = (p & (PermWrite | PermCode)) == PermWrite && page != 0 ? page : NoTag;
+        ReadTag[page] = (p & PermRead) != 0 && page != 0 ? page << PageShift : NoTag;
+        WriteTag[page] = (p & (PermWrite | PermCode)) == PermWrite && page != 0 ? page << PageShift : NoTag;
     }
 
     /// <summary>Marks page <paramref name="page"/> as holding decoded code: writes to it go the slow way.</summary>
