@@ -32,7 +32,7 @@ public static unsafe class GuestMemory
     /// <summary>The translated code's check tables, one 8-byte entry per page (2^32 entries,
     /// NORESERVE): entry p is the page's address (p &lt;&lt; 12) when page p may be read
     /// (<see cref="ReadTag"/>) or written without dropping code (<see cref="WriteTag"/>: writable and
-    /// not <see cref="PermCode"/>), and <see cref="NoTag"/> or 0 (never written) otherwise. An access
+    /// not <see cref="PermCode"/>), and 0 otherwise. An access
     /// of n bytes at a is allowed on the fast path when
     /// <c>Tag[(uint)(a &gt;&gt; 12)] == ((a + n - 1) &amp; ~0xFFF)</c>: one compare covers the window
     /// (a's page number must fit in 32 bits), the permission and page crossing. Entries 0 and
@@ -77,8 +77,19 @@ public static unsafe class GuestMemory
     static void UpdateTags(ulong page)
     {
         byte p = Perm[page];
-        ReadTag[page] = (p & PermRead) != 0 && page != 0 ? page << PageShift : NoTag;
-        WriteTag[page] = (p & (PermWrite | PermCode)) == PermWrite && page != 0 ? page << PageShift : NoTag;
+        SetTag(ReadTag, page, (p & PermRead) != 0);
+        SetTag(WriteTag, page, (p & (PermWrite | PermCode)) == PermWrite);
+    }
+
+    /// <summary>A refused page gets 0 (which only the guarded entries 0 and 2^32 - 1 could be matched
+    /// against), and an entry is written only when it changes: a huge PROT_NONE reservation then
+    /// leaves the table's pages untouched (uncommitted) instead of filling them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void SetTag(ulong* table, ulong page, bool allowed)
+    {
+        const ulong last = (WindowSize >> PageShift) - 1;
+        ulong v = page == 0 ? NoTag : allowed ? page << PageShift : page == last ? NoTag : 0;
+        if (table[page] != v) table[page] = v;
     }
 
     /// <summary>Marks page <paramref name="page"/> as holding decoded code: writes to it go the slow way.</summary>

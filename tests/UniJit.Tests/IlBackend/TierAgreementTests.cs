@@ -346,8 +346,9 @@ public unsafe class TierAgreementTests
 
     /// <summary>Addresses the translated code's one-compare access check must refuse: the alias of a
     /// mapped page 2^44 higher (the tag table is indexed by the page number's low 32 bits), an
-    /// 8-byte access that wraps past 2^64 into page 0, and page 0 itself; reads and writes. Each
-    /// faults (SIGSEGV) with the interpreter's exact state.</summary>
+    /// 8-byte access that wraps past 2^64 into page 0 (with the window's last page unmapped, as
+    /// munmap leaves it), and page 0 itself; reads and writes. Each faults (SIGSEGV) with the
+    /// interpreter's exact state.</summary>
     [Theory]
     [InlineData(GuestCode.DataAddress + (1UL << 44), false)]
     [InlineData(GuestCode.DataAddress + (1UL << 44), true)]
@@ -369,7 +370,8 @@ public unsafe class TierAgreementTests
         asm.dec(ecx);
         if (write) asm.cmovz(rbx, rsi); else asm.cmovz(rdi, rsi);
         asm.jmp(loop);
-    }, _ => { }, UniJit.Runtime.Dispatch.Signals.SIGSEGV);
+    }, _ => GuestMemory.SetPerm(GuestMemory.WindowSize - GuestMemory.PageSize, GuestMemory.WindowSize, 0),
+    UniJit.Runtime.Dispatch.Signals.SIGSEGV);
 
     /// <summary>The whole state a fault leaves (RIP, registers, XMM, MXCSR, data) in both tiers. Translated
     /// code has no exception handler: a fault must still find every register the region wrote.</summary>
