@@ -25,6 +25,8 @@ public sealed class IlEmitter
     /// reuses freed temps), and an access that took one from the pool would then overwrite it; that was
     /// seen as wrong results in python3 under --tier=jit.</summary>
     LocalBuilder? accessAddress, accessValue, vectorTemp;
+    /// <summary>The address local a read-modify-write's read already checked for writing.</summary>
+    LocalBuilder? writeChecked;
     readonly List<(System.Reflection.Emit.Label at, ulong ip, Action? flags)> slowPaths = new();
     /// <summary>Emits the store of flags an earlier instruction of the block left to the block's exits
     /// (<see cref="FlagNeed.Deferred"/>); a slow path taken now stores them too.</summary>
@@ -213,6 +215,7 @@ public sealed class IlEmitter
     public unsafe void HostAddress(int n, bool write, bool aligned16 = false)
     {
         var a = accessAddress ??= Il.DeclareLocal(typeof(ulong));
+        writeChecked = null; // another access in between: the write checks for itself
         CheckAccess?.Invoke();
         var slow = Il.DefineLabel();
         Il.Emit(OpCodes.Stloc, a);
@@ -259,10 +262,14 @@ public sealed class IlEmitter
         slowPaths.Add((slow, FaultIp, PendingFlags));
     }
 
-    /// <summary>Pops an address, pushes the value read there (zero-extended).</summary>
-    public void ReadMem(int size)
+    /// <summary>Pops an address, pushes the value read there (zero-extended). With
+    /// <paramref name="thenWriteAt"/> (a read-modify-write, the address in that local), the read is
+    /// checked as a write (a writable page is readable) and the instruction's write to the same
+    /// address then needs no check of its own (<see cref="WriteOperand"/>).</summary>
+    public void ReadMem(int size, LocalBuilder? thenWriteAt = null)
     {
-        HostAddress(size, write: false);
+        HostAddress(size, write: thenWriteAt != null);
+        writeChecked = thenWriteAt;
         Il.Emit(OpCodes.Unaligned, (byte)1);
         Il.Emit(size switch { 1 => OpCodes.Ldind_U1, 2 => OpCodes.Ldind_U2, 4 => OpCodes.Ldind_U4, _ => OpCodes.Ldind_I8 });
         if (size != 8) Il.Emit(OpCodes.Conv_U8);
@@ -312,26 +319,40 @@ public sealed class IlEmitter
 
     /// <summary>Pushes operand <paramref name="op"/> at <paramref name="size"/> bytes; a memory operand's
     /// address comes from <paramref name="addr"/> when given (read-modify-write).</summary>
-    public void ReadOperand(in Instruction i, int op, int size, LocalBuilder? addr = null)
+    public void ReadOperand(in Instruction i, int op, int size, LocalBuilder? addr = null, bool thenWrite = false)
     {
         switch (i.GetOpKind(op))
         {
             case OpKind.Register: LoadReg(i.GetOpRegister(op)); break;
             case OpKind.Memory:
                 if (addr != null) Il.Emit(OpCodes.Ldloc, addr); else EffectiveAddress(in i);
-                ReadMem(size);
+                ReadMem(size, thenWrite ? addr : null);
                 break;
             default: LdConst(i.GetImmediate(op) & Runtime.Semantics.Flags.Mask(size)); break;
         }
     }
 
     /// <summary>Writes the value in <paramref name="value"/> to operand <paramref name="op"/>.</summary>
-    public void WriteOperand(in Instruction i, int op, int size, LocalBuilder value, LocalBuilder? addr = null)
+    public unsafe void WriteOperand(in Instruction i, int op, int size, LocalBuilder value, LocalBuilder? addr = null)
     {
         if (i.GetOpKind(op) == OpKind.Register)
         {
             Il.Emit(OpCodes.Ldloc, value);
             StoreReg(i.GetOpRegister(op));
+            return;
+        }
+        if (addr != null && addr == writeChecked)
+        {
+            // Checked for writing by the read of the same read-modify-write (ReadMem).
+            writeChecked = null;
+            Il.Emit(OpCodes.Ldc_I8, (long)(nint)GuestMemory.Base);
+            Il.Emit(OpCodes.Conv_U);
+            Il.Emit(OpCodes.Ldloc, addr);
+            Il.Emit(OpCodes.Conv_U);
+            Il.Emit(OpCodes.Add);
+            Il.Emit(OpCodes.Ldloc, value);
+            Il.Emit(OpCodes.Unaligned, (byte)1);
+            Il.Emit(size switch { 1 => OpCodes.Stind_I1, 2 => OpCodes.Stind_I2, 4 => OpCodes.Stind_I4, _ => OpCodes.Stind_I8 });
             return;
         }
         if (addr != null) Il.Emit(OpCodes.Ldloc, addr); else EffectiveAddress(in i);

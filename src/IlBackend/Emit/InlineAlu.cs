@@ -47,7 +47,7 @@ internal static class InlineAlu
         }
         else
         {
-            em.ReadOperand(in i, 0, z, addr);
+            em.ReadOperand(in i, 0, z, addr, thenWrite: writes);
             il.Emit(OpCodes.Stloc, c.Fa);
             em.ReadOperand(in i, 1, z);
             il.Emit(OpCodes.Stloc, c.Fb);

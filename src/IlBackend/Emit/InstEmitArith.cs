@@ -87,7 +87,7 @@ internal static partial class InstEmit
     /// <summary>Reads operand 0 inside an Rmw body, from the address Rmw computed once.</summary>
     static void ReadOp0(C c, Instruction i, int z, LocalBuilder? addr)
     {
-        if (addr != null) { c.Il.Emit(OpCodes.Ldloc, addr); c.Em.ReadMem(z); }
+        if (addr != null) { c.Il.Emit(OpCodes.Ldloc, addr); c.Em.ReadMem(z, thenWriteAt: addr); }
         else c.Em.LoadReg(i.Op0Register);
     }
 

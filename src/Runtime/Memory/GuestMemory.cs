@@ -31,8 +31,9 @@ public static unsafe class GuestMemory
 
     /// <summary>The translated code's check tables, one 8-byte entry per page (2^32 entries,
     /// NORESERVE): entry p is the page's address (p &lt;&lt; 12) when page p may be read
-    /// (<see cref="ReadTag"/>) or written without dropping code (<see cref="WriteTag"/>: writable and
-    /// not <see cref="PermCode"/>), and 0 otherwise. An access
+    /// (<see cref="ReadTag"/>) or read and written without dropping code (<see cref="WriteTag"/>:
+    /// readable, writable and not <see cref="PermCode"/>; a read-modify-write checks only this one),
+    /// and 0 otherwise. An access
     /// of n bytes at a is allowed on the fast path when
     /// <c>Tag[(uint)(a &gt;&gt; 12)] == ((a + n - 1) &amp; ~0xFFF)</c>: one compare covers the window
     /// (a's page number must fit in 32 bits), the permission and page crossing. Entries 0 and
@@ -78,7 +79,7 @@ public static unsafe class GuestMemory
     {
         byte p = Perm[page];
         SetTag(ReadTag, page, (p & PermRead) != 0);
-        SetTag(WriteTag, page, (p & (PermWrite | PermCode)) == PermWrite);
+        SetTag(WriteTag, page, (p & (PermRead | PermWrite | PermCode)) == (PermRead | PermWrite));
     }
 
     /// <summary>A refused page gets 0 (which only the guarded entries 0 and 2^32 - 1 could be matched

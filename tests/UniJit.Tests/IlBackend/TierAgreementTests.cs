@@ -373,6 +373,26 @@ public unsafe class TierAgreementTests
     }, _ => GuestMemory.SetPerm(GuestMemory.WindowSize - GuestMemory.PageSize, GuestMemory.WindowSize, 0),
     UniJit.Runtime.Dispatch.Signals.SIGSEGV);
 
+    /// <summary>A read-modify-write checks its address once, for writing: when it reaches a page it can
+    /// read but not write (the code page), it must fault before changing anything, as in the
+    /// interpreter — for the inline ALU forms (add) and the unary ones (inc).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ReadModifyWriteOfAReadOnlyPageFaults(bool unary) => FaultAgrees(asm =>
+    {
+        var loop = asm.CreateLabel();
+        asm.mov(rdi, GuestCode.DataAddress);
+        asm.mov(rsi, GuestCode.CodeAddress + 0x8000);
+        asm.mov(ecx, 100);
+        asm.Label(ref loop);
+        if (unary) asm.inc(__dword_ptr[rdi + 8]); else asm.add(__qword_ptr[rdi + 8], rcx);
+        asm.add(rax, __qword_ptr[rdi + 8]);
+        asm.dec(ecx);
+        asm.cmovz(rdi, rsi);
+        asm.jmp(loop);
+    }, _ => { }, UniJit.Runtime.Dispatch.Signals.SIGSEGV);
+
     /// <summary>The whole state a fault leaves (RIP, registers, XMM, MXCSR, data) in both tiers. Translated
     /// code has no exception handler: a fault must still find every register the region wrote.</summary>
     static void FaultAgrees(Action<Assembler> body, Action<Cpu> setup, int signal)
