@@ -38,6 +38,12 @@ public static partial class Launcher
             Console.Error.WriteLine($"unijit: {e.Message}");
             return e.ExitCode;
         }
+        catch (Exception e) when (e is UniJit.Runtime.Memory.HostMemoryException
+            || e is TypeInitializationException { InnerException: UniJit.Runtime.Memory.HostMemoryException })
+        {
+            Console.Error.WriteLine($"unijit: {(e.InnerException ?? e).Message}");
+            return 1;
+        }
         catch (UsageException e)
         {
             Console.Error.WriteLine($"unijit: {e.Message} (try 'unijit --help')");

@@ -50,13 +50,13 @@ public static unsafe class GuestMemory
         Base = (byte*)Native.mmap(null, (nuint)WindowSize, Native.PROT_NONE,
             Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
         if (Base == (byte*)-1)
-            throw new InvalidOperationException($"cannot reserve the guest address window (errno {Native.Errno})");
+            throw new HostMemoryException("the guest address window (16 TiB of address space)");
         // One spare entry so that (addr + size - 1) >> 12 stays inside the table.
         nuint permSize = unchecked((nuint)((WindowSize >> PageShift) + PageSize));
         Perm = (byte*)Native.mmap(null, permSize, Native.PROT_READ | Native.PROT_WRITE,
             Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
         if (Perm == (byte*)-1)
-            throw new InvalidOperationException($"cannot reserve the page table (errno {Native.Errno})");
+            throw new HostMemoryException("the page table (4 GiB of address space)");
         ReadTag = TagTable();
         WriteTag = TagTable();
     }
@@ -67,7 +67,7 @@ public static unsafe class GuestMemory
         var t = (ulong*)Native.mmap(null, (nuint)(entries * 8), Native.PROT_READ | Native.PROT_WRITE,
             Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
         if (t == (ulong*)-1)
-            throw new InvalidOperationException($"cannot reserve the page tag table (errno {Native.Errno})");
+            throw new HostMemoryException("a page tag table (32 GiB of address space)");
         t[0] = NoTag;
         t[entries - 1] = NoTag;
         return t;
@@ -283,3 +283,8 @@ public static unsafe class GuestMemory
         return Native.PROT_NONE;
     }
 }
+
+/// <summary>The host refused the address space guest memory needs (typically a virtual-memory limit
+/// such as <c>ulimit -v</c>): the command reports it in one line.</summary>
+public sealed class HostMemoryException(string what)
+    : Exception($"cannot reserve {what}: mmap failed with errno {Native.Errno} (is virtual memory limited, e.g. by ulimit -v?)");

@@ -67,6 +67,16 @@ public class CliBadInputTests : IDisposable
         AssertOneLineError(Unijit(path), 127, "No such file or directory");
     }
 
+    /// <summary>Too little address space for guest memory (a 100 GB virtual-memory limit; guest memory
+    /// reserves 16 TiB): one line naming what could not be reserved, status 1.</summary>
+    [Fact]
+    public void VirtualMemoryLimit()
+    {
+        var r = ProcessRunner.Run("/bin/sh", ["-c", "ulimit -v 100000000 && exec \"$0\" \"$1\"", TestPaths.Unijit, Write("hello", Hello())],
+            env: ProcessRunner.FixedEnvironment, timeout: TimeSpan.FromSeconds(60));
+        AssertOneLineError(r, 1, "cannot reserve the guest address window");
+    }
+
     [Fact]
     public void MissingCommandInPath() => AssertOneLineError(Unijit("unijit-no-such-command-anywhere"), 127);
 
