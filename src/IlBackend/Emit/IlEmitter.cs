@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Reflection;
 using System.Reflection.Emit;
 using Iced.Intel;
@@ -81,6 +82,18 @@ public sealed class IlEmitter
     public void Free(LocalBuilder t) => freeTemps.Push(t);
 
     public void LdState() => Il.Emit(OpCodes.Ldarg_2);
+
+    /// <summary>Emits a call to a helper, which is first compiled (or its precompiled code bound) here,
+    /// on the compiling thread: a helper first called from translated code would be JIT-compiled there,
+    /// possibly under the guest's MXCSR, and the JIT's own floating point would leak flags into it.</summary>
+    public void Call(MethodInfo m)
+    {
+        lock (prepared)
+            if (prepared.Add(m.MethodHandle.Value)) RuntimeHelpers.PrepareMethod(m.MethodHandle);
+        Il.Emit(OpCodes.Call, m);
+    }
+
+    static readonly HashSet<nint> prepared = new();
 
     /// <summary>Pushes the address of the state field at byte offset <paramref name="off"/>.</summary>
     public void LdStateAddr(int off)
@@ -295,7 +308,7 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Unaligned, (byte)1);
         Il.Emit(size == 8 ? OpCodes.Ldind_I8 : OpCodes.Ldind_U4);
         if (size == 4) Il.Emit(OpCodes.Conv_U8);
-        Il.Emit(OpCodes.Call, typeof(SseCalls).GetMethod(nameof(SseCalls.FromU64))!);
+        Call(typeof(SseCalls).GetMethod(nameof(SseCalls.FromU64))!);
     }
 
     /// <summary>Pops an address, pushes the double (<paramref name="size"/> 8) or float (4) stored there.</summary>

@@ -58,7 +58,7 @@ internal static class InlineAlu
             il.Emit(OpCodes.Ldc_I4, z);
             il.Emit(OpCodes.Ldloc, c.Fa);
             il.Emit(OpCodes.Ldloc, c.Fb);
-            il.Emit(OpCodes.Call, semantics[i.Mnemonic]);
+            c.Em.Call(semantics[i.Mnemonic]);
         }
         else
         {

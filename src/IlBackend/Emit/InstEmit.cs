@@ -298,7 +298,7 @@ internal static partial class InstEmit
         }
         em.LdState();
         il.Emit(OpCodes.Ldc_I4, cc);
-        il.Emit(OpCodes.Call, cond);
+        c.Em.Call(cond);
     }
 
     static void Not(ILGenerator il) { il.Emit(OpCodes.Ldc_I4_0); il.Emit(OpCodes.Ceq); }

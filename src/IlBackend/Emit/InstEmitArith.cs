@@ -78,7 +78,7 @@ internal static partial class InstEmit
             em.LdState();
             il.Emit(OpCodes.Ldc_I4, z);
             ReadOp0(c, ins, z, addr);
-            il.Emit(OpCodes.Call, m == Mnemonic.Inc ? aluInc : m == Mnemonic.Dec ? aluDec : aluNeg);
+            c.Em.Call(m == Mnemonic.Inc ? aluInc : m == Mnemonic.Dec ? aluDec : aluNeg);
         });
         if (deferred) c.DeferFlags(m == Mnemonic.Inc ? aluInc : m == Mnemonic.Dec ? aluDec : aluNeg, Operands.Size(in i, 0), c.Fa);
         return done;
@@ -153,7 +153,7 @@ internal static partial class InstEmit
             if (ins.OpCount == 1) il.Emit(OpCodes.Ldc_I4_1);
             else if (ins.Op1Kind == OpKind.Register) { em.LoadReg(ins.Op1Register); il.Emit(OpCodes.Conv_I4); }
             else il.Emit(OpCodes.Ldc_I4, (int)ins.Immediate8);
-            il.Emit(OpCodes.Call, shifts[m]);
+            c.Em.Call(shifts[m]);
         });
         if (deferredCount >= 0) c.DeferFlags(shifts[m], Operands.Size(in i, 0), c.Fa, constB: deferredCount);
         return done;
@@ -168,7 +168,7 @@ internal static partial class InstEmit
         if (flagsLive) { em.LdState(); il.Emit(OpCodes.Ldc_I4, z); }
         if (i.OpCount == 2) { em.ReadOperand(in i, 0, z); em.ReadOperand(in i, 1, z); }
         else { em.ReadOperand(in i, 1, z); em.ReadOperand(in i, 2, z); }
-        if (flagsLive) il.Emit(OpCodes.Call, aluImul);
+        if (flagsLive) c.Em.Call(aluImul);
         else
         {
             if (c.FlagsDeferred)
@@ -198,7 +198,7 @@ internal static partial class InstEmit
             il.Emit(OpCodes.Ldc_I4, z);
             ReadOp0(c, ins, z, addr);
             em.ReadOperand(in ins, 1, z);
-            il.Emit(OpCodes.Call, ins.Mnemonic == Mnemonic.Adc ? aluAdc : aluSbb);
+            c.Em.Call(ins.Mnemonic == Mnemonic.Adc ? aluAdc : aluSbb);
         });
     }
 
@@ -264,26 +264,26 @@ internal static partial class InstEmit
                 em.LdState();
                 em.ReadOperand(in i, 1, z);
                 il.Emit(OpCodes.Ldloc, em.RegLocal(Operands.GprIndex(i.Op0Register)));
-                il.Emit(OpCodes.Call, BitsMethod(i.Mnemonic == Mnemonic.Bsf ? nameof(Bits.Bsf) : nameof(Bits.Bsr)));
+                c.Em.Call(BitsMethod(i.Mnemonic == Mnemonic.Bsf ? nameof(Bits.Bsf) : nameof(Bits.Bsr)));
                 il.Emit(OpCodes.Stloc, em.RegLocal(Operands.GprIndex(i.Op0Register)));
                 return true;
             case Mnemonic.Tzcnt or Mnemonic.Lzcnt:
                 em.LdState();
                 il.Emit(OpCodes.Ldc_I4, z);
                 em.ReadOperand(in i, 1, z);
-                il.Emit(OpCodes.Call, BitsMethod(i.Mnemonic == Mnemonic.Tzcnt ? nameof(Bits.Tzcnt) : nameof(Bits.Lzcnt)));
+                c.Em.Call(BitsMethod(i.Mnemonic == Mnemonic.Tzcnt ? nameof(Bits.Tzcnt) : nameof(Bits.Lzcnt)));
                 em.StoreReg(i.Op0Register);
                 return true;
             case Mnemonic.Popcnt:
                 em.LdState();
                 em.ReadOperand(in i, 1, z);
-                il.Emit(OpCodes.Call, BitsMethod(nameof(Bits.Popcnt)));
+                c.Em.Call(BitsMethod(nameof(Bits.Popcnt)));
                 em.StoreReg(i.Op0Register);
                 return true;
             case Mnemonic.Bswap:
                 il.Emit(OpCodes.Ldc_I4, z);
                 em.LoadReg(i.Op0Register);
-                il.Emit(OpCodes.Call, BitsMethod(nameof(Bits.Bswap)));
+                c.Em.Call(BitsMethod(nameof(Bits.Bswap)));
                 em.StoreReg(i.Op0Register);
                 return true;
         }
@@ -311,7 +311,7 @@ internal static partial class InstEmit
                 il.Emit(OpCodes.Brfalse, done);
                 if (i.Mnemonic == Mnemonic.Bsr) il.Emit(OpCodes.Ldc_I4, 63);
                 il.Emit(OpCodes.Ldloc, src);
-                il.Emit(OpCodes.Call, BitOp(i.Mnemonic == Mnemonic.Bsf ? "TrailingZeroCount" : "LeadingZeroCount", 8));
+                c.Em.Call(BitOp(i.Mnemonic == Mnemonic.Bsf ? "TrailingZeroCount" : "LeadingZeroCount", 8));
                 if (i.Mnemonic == Mnemonic.Bsr) il.Emit(OpCodes.Sub);
                 il.Emit(OpCodes.Conv_U8);
                 il.Emit(OpCodes.Stloc, dest);
@@ -321,7 +321,7 @@ internal static partial class InstEmit
             default:
                 il.Emit(OpCodes.Ldloc, src);
                 if (z == 4) il.Emit(OpCodes.Conv_U4);
-                il.Emit(OpCodes.Call, BitOp(i.Mnemonic switch
+                c.Em.Call(BitOp(i.Mnemonic switch
                 {
                     Mnemonic.Tzcnt => "TrailingZeroCount",
                     Mnemonic.Lzcnt => "LeadingZeroCount",

@@ -25,7 +25,7 @@ namespace UniJit.IlBackend.Emit;
 /// <item>Moves: loads, stores, movsd/movss, movd/movq, movmsk.</item>
 /// </list>
 /// </summary>
-internal static partial class InstEmit
+internal static unsafe partial class InstEmit
 {
     static readonly MethodInfo shiftCount = typeof(InstEmit).GetMethod(nameof(ShiftCountVector), BindingFlags.Static | BindingFlags.NonPublic)!;
     static readonly nint copyOp = CopyOp();
@@ -47,12 +47,12 @@ internal static partial class InstEmit
     }
 
     /// <summary>Calls a row's semantic method: directly when it is known, else through its pointer.</summary>
-    static void CallRow(C c, nint op, Type[] args)
+    static void CallRow(C c, nint op, Type[] args, Type? result = null)
     {
-        if (rowMethods.TryGetValue(op, out var m)) { c.Il.Emit(OpCodes.Call, m); return; }
+        if (rowMethods.TryGetValue(op, out var m)) { c.Em.Call(m); return; }
         c.Il.Emit(OpCodes.Ldc_I8, (long)op);
         c.Il.Emit(OpCodes.Conv_I);
-        c.Il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, typeof(V), args, null);
+        c.Il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, result ?? typeof(V), args, null);
     }
 
     static MethodInfo Sc(string name) => typeof(SseCalls).GetMethod(name)!;
@@ -93,6 +93,24 @@ internal static partial class InstEmit
         [Code.Cvtsd2ss_xmm_xmmm64] = Sc(nameof(SseCalls.Cvtsd2ss)),
     };
 
+    /// <summary>The same instructions as <see cref="scalar"/> (comparisons aside) as host instructions
+    /// under the guest MXCSR (<see cref="SseNative"/>), in regions that run floating point natively.</summary>
+    static readonly Dictionary<Code, MethodInfo> native = scalar.Keys
+        .Where(k => typeof(SseNative).GetMethod(scalar[k].Name) != null)
+        .ToDictionary(k => k, k => typeof(SseNative).GetMethod(scalar[k].Name)!);
+
+    /// <summary>Whether <paramref name="i"/> is SSE floating-point arithmetic that a region runs as
+    /// host instructions under the guest MXCSR (<see cref="SseNative"/>; the region then enters and
+    /// leaves that MXCSR, see <see cref="C.NativeFp"/>).</summary>
+    public static bool RunsNatively(in Instruction i)
+    {
+        // A compare raises flags only for NaN and denormal operands: alone it does not make a region native.
+        if (native.ContainsKey(i.Code)) return i.Mnemonic is not (Mnemonic.Comisd or Mnemonic.Ucomisd or Mnemonic.Comiss or Mnemonic.Ucomiss);
+        var (shape, op, floating, _) = SseHandlers.Row(i.Code);
+        return floating && op != 0 && shape is SseHandlers.Shape.Binary or SseHandlers.Shape.BinaryImm
+            or SseHandlers.Shape.ToXmm or SseHandlers.Shape.ToGpr;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static V ShiftCountVector(ulong imm) => Vector128.CreateScalar(imm).AsByte();
 
@@ -132,6 +150,8 @@ internal static partial class InstEmit
     static bool SseScalar(C c, in Instruction i)
     {
         if (!scalar.TryGetValue(i.Code, out var m)) return false;
+        bool host = c.NativeFp && native.TryGetValue(i.Code, out m!);
+        if (!host) m = scalar[i.Code];
         var il = c.Il;
         var ps = m.GetParameters();
         bool toGpr = m.ReturnType == typeof(ulong), toXmm = m.ReturnType == typeof(V);
@@ -147,7 +167,7 @@ internal static partial class InstEmit
             else if (i.GetOpKind(op) == OpKind.Register)
             {
                 c.LoadXmm(i.GetOpRegister(op));
-                il.Emit(OpCodes.Call, Sc(t == typeof(double) ? nameof(SseCalls.F64) : nameof(SseCalls.F32)));
+                c.Em.Call(Sc(t == typeof(double) ? nameof(SseCalls.F64) : nameof(SseCalls.F32)));
             }
             else
             {
@@ -155,14 +175,83 @@ internal static partial class InstEmit
                 c.Em.ReadFloat(t == typeof(double) ? 8 : 4);
             }
         }
-        c.CallRetrying(m);
+        if (host) c.Em.Call(m);
+        else c.CallRetrying(m);
+        if (toXmm)
+        {
+            c.StoreXmm(i.Op0Register);
+        }
         // comisd and friends store ZF/PF/CF (and clear OF/SF/AF) in RFLAGS outright: a jcc, setcc or
         // cmov after them tests those bits inline.
         if (i.Mnemonic is Mnemonic.Comisd or Mnemonic.Ucomisd or Mnemonic.Comiss or Mnemonic.Ucomiss)
             c.Producer = FusionKind.Rflags;
         if (toGpr) c.Em.StoreReg(i.Op0Register);
-        if (toXmm) c.StoreXmm(i.Op0Register);
         return true;
+    }
+
+    /// <summary>A floating-point row in a native region: the row's semantic method called directly
+    /// (under the guest MXCSR already), its result kept (<see cref="SseNative.Keep(CpuState*, V)"/>).
+    /// The method runs once here first, outside any guest MXCSR, so that its JIT compilation (or any
+    /// first-call work) cannot happen inside the region and leak flags into the guest's.</summary>
+    static bool NativeRow(C c, in Instruction i, SseHandlers.Shape shape, nint op, bool unaligned)
+    {
+        var il = c.Il;
+        var keepV = typeof(SseNative).GetMethod(nameof(SseNative.Keep), [typeof(CpuState*), typeof(V)])!;
+        var keepU = typeof(SseNative).GetMethod(nameof(SseNative.Keep), [typeof(CpuState*), typeof(ulong)])!;
+        switch (shape)
+        {
+            case SseHandlers.Shape.ToGpr:
+                if (!IlEmitter.IsGprOperand(in i, 0)) return false;
+                WarmRow(i.Code, 0, () => ((delegate*<V, ulong>)op)(default));
+                c.MayFault(in i);
+                c.Em.LdState();
+                XmmSource(c, in i, 1, unaligned);
+                CallRow(c, op, [typeof(V)], typeof(ulong));
+                c.Em.Call(keepU);
+                c.Em.StoreReg(i.Op0Register);
+                return true;
+            case SseHandlers.Shape.Binary when i.OpCount == 2 && IsXmm(in i, 0):
+                WarmRow(i.Code, 0, () => ((delegate*<V, V, V>)op)(default, default));
+                c.MayFault(in i);
+                c.Em.LdState();
+                c.LoadXmm(i.Op0Register);
+                XmmSource(c, in i, 1, unaligned);
+                if (SseNative.Ordered.TryGetValue(op, out var ordered)) c.Em.Call(typeof(SseNative).GetMethod(ordered)!);
+                else CallRow(c, op, [typeof(V), typeof(V)]);
+                break;
+            case SseHandlers.Shape.BinaryImm when i.OpCount == 3 && i.Op2Kind == OpKind.Immediate8 && IsXmm(in i, 0):
+            {
+                byte imm = i.Immediate8;
+                WarmRow(i.Code, imm, () => ((delegate*<V, V, byte, V>)op)(default, default, imm));
+                c.MayFault(in i);
+                c.Em.LdState();
+                c.LoadXmm(i.Op0Register);
+                XmmSource(c, in i, 1, unaligned);
+                il.Emit(OpCodes.Ldc_I4, (int)imm);
+                CallRow(c, op, [typeof(V), typeof(V), typeof(byte)]);
+                break;
+            }
+            case SseHandlers.Shape.ToXmm when IsXmm(in i, 0):
+                WarmRow(i.Code, 0, () => ((delegate*<V, ulong, V>)op)(default, 0));
+                c.MayFault(in i);
+                c.Em.LdState();
+                c.LoadXmm(i.Op0Register);
+                c.Em.ReadOperand(in i, 1, Operands.Size(in i, 1));
+                CallRow(c, op, [typeof(V), typeof(ulong)]);
+                break;
+            default:
+                return false;
+        }
+        c.Em.Call(keepV);
+        c.StoreXmm(i.Op0Register);
+        return true;
+    }
+
+    /// <summary>Runs a floating-point row once (on the compiling thread, outside any guest MXCSR)
+    /// unless it ran before, as the interpreter's handlers do before their first scoped run.</summary>
+    static void WarmRow(Code code, byte imm, Action run)
+    {
+        if (SseHandlers.Cold(code, imm)) run();
     }
 
     static bool SseRow(C c, in Instruction i)
@@ -170,6 +259,7 @@ internal static partial class InstEmit
         var (shape, op, floating, unaligned) = SseHandlers.Row(i.Code);
         if (op == 0) return false;
         var il = c.Il;
+        if (floating && c.NativeFp && shape != SseHandlers.Shape.Compare) return NativeRow(c, in i, shape, op, unaligned);
         if (shape == SseHandlers.Shape.ToGpr)
         {
             if (!IlEmitter.IsGprOperand(in i, 0)) return false;
@@ -226,7 +316,7 @@ internal static partial class InstEmit
             case SseHandlers.Shape.ShiftImm when i.OpCount == 2 && i.Op1Kind == OpKind.Immediate8 && !floating:
                 c.LoadXmm(i.Op0Register);
                 il.Emit(OpCodes.Ldc_I8, (long)i.Immediate8);
-                il.Emit(OpCodes.Call, shiftCount);
+                c.Em.Call(shiftCount);
                 break;
             case SseHandlers.Shape.ToXmm when floating:
                 c.Em.LdState();
@@ -273,15 +363,15 @@ internal static partial class InstEmit
                     if (i.Code != Code.Movq_xmmm64_xmm) return false;
                     // movq xmm, xmm: the low quadword, upper cleared.
                     c.LoadXmm(i.Op1Register);
-                    il.Emit(OpCodes.Call, Sc(nameof(SseCalls.U64)));
-                    il.Emit(OpCodes.Call, Sc(nameof(SseCalls.FromU64)));
+                    c.Em.Call(Sc(nameof(SseCalls.U64)));
+                    c.Em.Call(Sc(nameof(SseCalls.FromU64)));
                     c.StoreXmm(i.Op0Register);
                     return true;
                 }
                 c.MayFault(in i);
                 em.EffectiveAddress(in i);
                 c.LoadXmm(i.Op1Register);
-                il.Emit(OpCodes.Call, Sc(from == 8 ? nameof(SseCalls.U64High) : nameof(SseCalls.U64)));
+                c.Em.Call(Sc(from == 8 ? nameof(SseCalls.U64High) : nameof(SseCalls.U64)));
                 em.WriteMem(8);
                 return true;
             }
@@ -290,7 +380,7 @@ internal static partial class InstEmit
                 if (!IlEmitter.IsGprOperand(in i, 1)) return false;
                 if (i.Op1Kind == OpKind.Memory) c.MayFault(in i);
                 em.ReadOperand(in i, 1, i.Code == Code.Movd_xmm_rm32 ? 4 : 8);
-                il.Emit(OpCodes.Call, Sc(nameof(SseCalls.FromU64)));
+                c.Em.Call(Sc(nameof(SseCalls.FromU64)));
                 c.StoreXmm(i.Op0Register);
                 return true;
             }
@@ -300,7 +390,7 @@ internal static partial class InstEmit
                 if (i.Op0Kind == OpKind.Memory) c.MayFault(in i);
                 var t = em.Temp();
                 c.LoadXmm(i.Op1Register);
-                il.Emit(OpCodes.Call, Sc(nameof(SseCalls.U64)));
+                c.Em.Call(Sc(nameof(SseCalls.U64)));
                 il.Emit(OpCodes.Stloc, t);
                 em.WriteOperand(in i, 0, i.Code == Code.Movd_rm32_xmm ? 4 : 8, t);
                 em.Free(t);
@@ -317,7 +407,7 @@ internal static partial class InstEmit
                     _ => nameof(SimdShuffle.Movmskps),
                 };
                 var type = i.Mnemonic == Mnemonic.Pmovmskb ? typeof(SimdInt) : typeof(SimdShuffle);
-                il.Emit(OpCodes.Call, type.GetMethod(name)!);
+                c.Em.Call(type.GetMethod(name)!);
                 il.Emit(OpCodes.Conv_U8);
                 em.StoreReg(i.Op0Register);
                 return true;
@@ -352,7 +442,7 @@ internal static partial class InstEmit
         {
             c.LoadXmm(i.Op0Register);
             c.LoadXmm(i.Op1Register);
-            il.Emit(OpCodes.Call, typeof(SimdShuffle).GetMethod(size == 8 ? nameof(SimdShuffle.MovsdReg) : nameof(SimdShuffle.MovssReg))!);
+            c.Em.Call(typeof(SimdShuffle).GetMethod(size == 8 ? nameof(SimdShuffle.MovsdReg) : nameof(SimdShuffle.MovssReg))!);
             c.StoreXmm(i.Op0Register);
             return true;
         }
@@ -366,7 +456,7 @@ internal static partial class InstEmit
         }
         c.Em.EffectiveAddress(in i);
         c.LoadXmm(i.Op1Register);
-        il.Emit(OpCodes.Call, Sc(nameof(SseCalls.U64)));
+        c.Em.Call(Sc(nameof(SseCalls.U64)));
         c.Em.WriteMem(size);
         return true;
     }

@@ -5,6 +5,7 @@ using UniJit.IlBackend.Analysis;
 using UniJit.Runtime.Dispatch;
 using UniJit.Runtime.Interpreter;
 using UniJit.Runtime.Memory;
+using UniJit.Runtime.Semantics;
 using UniJit.Runtime.State;
 using Label = System.Reflection.Emit.Label;
 
@@ -93,6 +94,9 @@ public sealed unsafe class RegionCompiler : ICompiler
             Fr = il.DeclareLocal(typeof(ulong));
             epilogue = il.DefineLabel();
             linkSlot = il.DeclareLocal(typeof(int));
+            foreach (var b in region.Blocks)
+                foreach (var ins in b.Insns)
+                    NativeFp |= InstEmit.RunsNatively(in ins);
             returnsTo = ReturnTargets(region);
             flagsNeeded = FlagAnalysis.Analyze(region, returnsTo);
             em.CheckAccess = CheckAccess;
@@ -100,6 +104,27 @@ public sealed unsafe class RegionCompiler : ICompiler
         }
 
         public IlEmitter Em => em;
+
+        /// <summary>The region runs SSE floating point as host instructions under the guest's MXCSR
+        /// (<see cref="SseNative"/>): it enters that MXCSR at its start
+        /// (<see cref="SseMxcsr.RegionEnter"/>; a guest with an unmasked exception is left to the
+        /// interpreter) and leaves it at every exit and around every interpreter-handler call.</summary>
+        public readonly bool NativeFp;
+
+        /// <summary>Pushes <see cref="SseMxcsr.RegionEnter"/>'s answer: 1 when the region may go on
+        /// running floating point natively, 0 when an exception is unmasked.</summary>
+        void EnterMxcsr()
+        {
+            em.LdState();
+            em.Call(typeof(SseMxcsr).GetMethod(nameof(SseMxcsr.RegionEnter))!);
+        }
+
+        void LeaveMxcsr()
+        {
+            if (!NativeFp) return;
+            em.LdState();
+            em.Call(typeof(SseMxcsr).GetMethod(nameof(SseMxcsr.RegionLeave))!);
+        }
 
         /// <summary>For each block of the region that ends in a ret: the return addresses of the direct
         /// calls in the region whose callee (also in the region) reaches that block without another call
@@ -178,7 +203,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                 il.Emit(OpCodes.Ldloc, a);
                 if (b != null) il.Emit(OpCodes.Ldloc, b);
                 else if (helper.GetParameters().Length == 4) il.Emit(OpCodes.Ldc_I4, constB);
-                il.Emit(OpCodes.Call, helper);
+                em.Call(helper);
                 il.Emit(OpCodes.Pop);
             };
             em.PendingFlags = pendingFlags;
@@ -236,6 +261,19 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Brtrue, body);
             il.Emit(OpCodes.Ret);
             il.MarkLabel(body);
+            if (NativeFp)
+            {
+                // Guest floating point runs under the guest's MXCSR; with an exception unmasked it
+                // cannot (the host's must stay masked), and the interpreter runs the entry block instead.
+                var go = il.DefineLabel();
+                EnterMxcsr();
+                il.Emit(OpCodes.Brtrue, go);
+                il.Emit(OpCodes.Ldarg_1);
+                il.Emit(OpCodes.Ldc_I4_1);
+                il.Emit(OpCodes.Stfld, typeof(Cpu).GetField(nameof(Cpu.StepInterpreted))!);
+                il.Emit(OpCodes.Ret);
+                il.MarkLabel(go);
+            }
             // Only the registers the region touches live in locals; only those it writes go back.
             // The rest stay current in the state, which handlers that touch everything read and write.
             regionUsed = 0; regionWritten = 0;
@@ -274,6 +312,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                 il.Emit(OpCodes.Ldarg_1);
                 il.Emit(OpCodes.Ldc_I4_1);
                 il.Emit(OpCodes.Stfld, typeof(Cpu).GetField(nameof(Cpu.StepInterpreted))!);
+                LeaveMxcsr();
                 il.Emit(OpCodes.Ret);
             }
 
@@ -281,6 +320,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             em.Spill(written);
             SpillXmm();
             StoreRipAndCount(next);
+            LeaveMxcsr();
             // Chaining: an exit to a known address continues in the region translated there, if any,
             // as a tail call (the state is already stored, exactly as the dispatcher would see it).
             var plain = il.DefineLabel();
@@ -294,13 +334,13 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Bge, haveLink);
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldloc, next);
-            il.Emit(OpCodes.Call, typeof(RegionContext).GetMethod(nameof(RegionContext.LinkDynamic))!);
+            em.Call(typeof(RegionContext).GetMethod(nameof(RegionContext.LinkDynamic))!);
             var call = il.DefineLabel();
             il.Emit(OpCodes.Br, call);
             il.MarkLabel(haveLink);
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldloc, linkSlot);
-            il.Emit(OpCodes.Call, typeof(RegionContext).GetMethod(nameof(RegionContext.Link))!);
+            em.Call(typeof(RegionContext).GetMethod(nameof(RegionContext.Link))!);
             il.MarkLabel(call);
             il.Emit(OpCodes.Dup);
             il.Emit(OpCodes.Brfalse, popPlain);
@@ -380,7 +420,7 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// instruction (a slow path), so that the interpreter raises it.</summary>
         public void CallRetrying(System.Reflection.MethodInfo m)
         {
-            il.Emit(OpCodes.Call, m);
+            em.Call(m);
             em.LdStateAddr(StateLayout.Retry);
             il.Emit(OpCodes.Ldind_I4);
             em.SlowPathIfTrue();
@@ -469,6 +509,10 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Leave, epilogue);
         }
 
+        /// <summary>Instructions that may change MXCSR's control bits.</summary>
+        static bool WritesMxcsr(in Instruction ins) => ins.Mnemonic is Mnemonic.Ldmxcsr or Mnemonic.Vldmxcsr
+            or Mnemonic.Fxrstor or Mnemonic.Fxrstor64 or Mnemonic.Xrstor or Mnemonic.Xrstor64 or Mnemonic.Xrstors or Mnemonic.Xrstors64;
+
         /// <summary>Runs the instruction through its interpreter handler.</summary>
         void EmitFallback(in Instruction ins, out bool ended)
         {
@@ -495,6 +539,9 @@ public sealed unsafe class RegionCompiler : ICompiler
             AddCount();
             il.Emit(OpCodes.Ldc_I8, 0L);
             il.Emit(OpCodes.Stloc, icount);
+            // The handler is ordinary .NET code: it runs under .NET's MXCSR (and gets the guest's
+            // from the state, flags included, as the interpreter does).
+            LeaveMxcsr();
             il.Emit(OpCodes.Ldarg_1);
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldfld, typeof(RegionContext).GetField(nameof(RegionContext.Insns))!);
@@ -508,7 +555,31 @@ public sealed unsafe class RegionCompiler : ICompiler
             // All of them: Iced's instruction info does not name the XMM registers fxrstor and xrstor write.
             ReloadXmm();
             ended = false;
-            if (ins.FlowControl != FlowControl.Next || ins.Code == Code.Syscall)
+            // Back under the guest's MXCSR (also before an exit, so that the exit's leave adds only
+            // flags the guest raised). After an instruction that may have changed its control bits, or
+            // with an exception now unmasked, the region ends: it would otherwise share floating-point
+            // expressions across the change, or run them with a host exception unmasked.
+            bool leaves = ins.FlowControl != FlowControl.Next || ins.Code == Code.Syscall;
+            if (NativeFp)
+            {
+                EnterMxcsr();
+                if (leaves || WritesMxcsr(in ins)) il.Emit(OpCodes.Pop);
+                else
+                {
+                    var go = il.DefineLabel();
+                    il.Emit(OpCodes.Brtrue, go);
+                    em.LdConst(ins.NextIP);
+                    ExitDynamic();
+                    il.MarkLabel(go);
+                }
+            }
+            if (NativeFp && !leaves && WritesMxcsr(in ins))
+            {
+                em.LdConst(ins.NextIP);
+                ExitDynamic();
+                ended = true;
+            }
+            else if (leaves)
             {
                 em.LdStateAddr(StateLayout.Rip);
                 il.Emit(OpCodes.Ldind_I8);

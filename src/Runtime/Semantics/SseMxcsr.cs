@@ -102,6 +102,29 @@ public static unsafe class SseMxcsr
         return (delegate* unmanaged[SuppressGCTransition]<uint, uint>)p;
     }
 
+    /// <summary>
+    /// Entry to translated code that runs the guest's SSE floating point as host instructions: loads
+    /// the guest's control bits (rounding, DAZ, FTZ) into the host MXCSR with the flags clear, so that
+    /// until <see cref="RegionLeave"/> every host floating-point instruction computes exactly what the
+    /// guest's would and its flags collect in the host MXCSR. Only while every exception is masked, as
+    /// it must be in the host (an unmasked one would kill .NET): otherwise the host stays as it is
+    /// (flags cleared) and this returns 0, and the caller must not run guest floating point natively.
+    /// Nested <see cref="Enter"/>/<see cref="Leave"/> scopes (exact helpers) compose with it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int RegionEnter(CpuState* s)
+    {
+        uint m = s->Mxcsr;
+        if ((m & 0x1F80) != 0x1F80) { swap(Default); return 0; }
+        swap(m & 0xFFC0);
+        return 1;
+    }
+
+    /// <summary>Leaves a <see cref="RegionEnter"/> scope: restores .NET's MXCSR and adds the flags the
+    /// guest's instructions raised to the guest MXCSR.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RegionLeave(CpuState* s) => s->Mxcsr |= swap(Default) & FlagMask;
+
     /// <summary>Switches the host to the guest's control bits (exceptions masked, flags clear) and
     /// returns the host's MXCSR for <see cref="Leave"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

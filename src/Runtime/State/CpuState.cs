@@ -45,4 +45,9 @@ public unsafe struct CpuState
     /// SIMD floating-point exception): the region leaves before the instruction, clears this, and the
     /// interpreter runs the instruction again and raises it.</summary>
     public int Retry;
+
+    /// <summary>Translated code running under the guest MXCSR stores each floating-point result here
+    /// (the low quadword), so that RyuJIT cannot drop an operation whose result the guest never reads:
+    /// its exception flags are part of the result (<see cref="Semantics.SseMxcsr.RegionEnter"/>).</summary>
+    public ulong FpSink;
 }

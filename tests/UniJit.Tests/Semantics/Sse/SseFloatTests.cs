@@ -8,7 +8,7 @@ namespace UniJit.Tests.Semantics.Sse;
 /// <summary>Floating point (SSE, SSE2, SSE3, SSE4.1) against the real CPU, with random MXCSR
 /// rounding modes, DAZ/FTZ and pre-set sticky flags; results, flags and MXCSR must match.</summary>
 [Collection("Guest")]
-public sealed class SseFloatTests(ITestOutputHelper log)
+public sealed unsafe class SseFloatTests(ITestOutputHelper log)
 {
     const int N = 250;
     const Lanes S = Lanes.F32, D = Lanes.F64;
@@ -140,6 +140,53 @@ public sealed class SseFloatTests(ITestOutputHelper log)
         foreach (var c in Forms("blendvps", (a, d, s) => a.blendvps(d, s), (a, d, m) => a.blendvps(d, m), S)) yield return c;
         foreach (var c in Forms("blendvpd", (a, d, s) => a.blendvpd(d, s), (a, d, m) => a.blendvpd(d, m), D)) yield return c;
     }
+
+    /// <summary>What an optimizing JIT could get wrong when a region runs floating point as host
+    /// instructions (SseNative): results nobody reads (their flags still count), values it can see as
+    /// constants (it would fold them at compile time, without the guest's rounding or flags), the same
+    /// expression before and after ldmxcsr changes the rounding, and both operands NaN in an operation
+    /// it may commute.</summary>
+    static IEnumerable<SseCase> Hazards()
+    {
+        yield return new SseCase("dead results", a => { a.mulsd(xmm1, xmm2); a.divsd(xmm1, xmm3); a.movaps(xmm1, xmm4); a.sqrtss(xmm5, xmm6); a.movsd(xmm5, __qword_ptr[rsi]); }, D);
+        yield return new SseCase("dead conversions", a => { a.cvttsd2si(rax, xmm1); a.cvtsd2si(ecx, xmm2); a.cvttss2si(edx, xmm3); a.mov(rax, rbx); a.xor(ecx, ecx); a.mov(edx, 7); }, D);
+        yield return new SseCase("integer constants", a =>
+        {
+            a.mov(eax, 1); a.cvtsi2sd(xmm0, eax); a.mov(eax, 3); a.cvtsi2sd(xmm1, eax); a.divsd(xmm0, xmm1);
+            a.mov(ecx, 10); a.cvtsi2ss(xmm2, ecx); a.mov(rcx, -7L); a.cvtsi2ss(xmm3, rcx); a.divss(xmm2, xmm3);
+        }, D);
+        yield return new SseCase("movq constants", a =>
+        {
+            a.mov(rax, 0x3FF0000000000000L); a.movq(xmm2, rax); a.mov(rax, 0x4008000000000000L); a.movq(xmm3, rax);
+            a.divsd(xmm2, xmm3); a.mulsd(xmm3, xmm3); a.mov(eax, 0x7F7FFFFF); a.movd(xmm4, eax); a.mulss(xmm4, xmm4);
+        }, D);
+        yield return new SseCase("zeroed registers", a =>
+        {
+            a.xorps(xmm0, xmm0); a.xorpd(xmm1, xmm1); a.subsd(xmm0, xmm1);
+            a.pxor(xmm2, xmm2); a.pxor(xmm3, xmm3); a.divsd(xmm2, xmm3);
+            a.pxor(xmm4, xmm4); a.mov(eax, 5); a.cvtsi2sd(xmm5, eax); a.divsd(xmm5, xmm4); a.addpd(xmm4, xmm4);
+        }, D);
+        yield return new SseCase("same expression across ldmxcsr", a =>
+        {
+            a.movaps(xmm5, xmm1); a.divsd(xmm1, xmm2); a.ldmxcsr(__dword_ptr[rdi]); a.divsd(xmm5, xmm2); a.movaps(xmm6, xmm3); a.addps(xmm6, xmm4);
+        }, D, MxAtRdi);
+        yield return new SseCase("NaN operands of commutative packed operations", a =>
+        {
+            a.addps(xmm1, xmm2); a.mulps(xmm3, xmm4); a.addpd(xmm5, xmm6); a.mulpd(xmm7, xmm8); a.addps(xmm9, xmm9); a.mulpd(xmm10, __xmmword_ptr[rsi]);
+        }, S);
+    }
+
+    /// <summary>A valid MXCSR (exceptions masked: the native run must not trap) at [rdi].</summary>
+    static void ValidMxcsrAtRdi(Random r, MachineState* m, byte[] data)
+    {
+        uint v = (uint)r.Next(0x10000) | 0x1F80;
+        int off = (int)(m->Gpr[7] - NativeRunner.DataAddr);
+        BitConverter.TryWriteBytes(data.AsSpan(off), v);
+    }
+
+    static readonly Tweak MxAtRdi = ValidMxcsrAtRdi;
+
+    [Fact] public void NativeRegionHazards() => RunAll(Hazards(), 400, log);
 
     [Fact] public void Arithmetic() => RunAll(Arith(), N, log);
     [Fact] public void ComparesAndComis() => RunAll(Compares(), N, log);

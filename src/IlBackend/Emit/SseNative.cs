@@ -1,0 +1,159 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using UniJit.Runtime.Semantics;
+using UniJit.Runtime.State;
+using V = System.Runtime.Intrinsics.Vector128<byte>;
+
+namespace UniJit.IlBackend.Emit;
+
+/// <summary>
+/// SSE floating point as translated code runs it: the guest's instruction as the same host
+/// instruction, under the guest's MXCSR. A region with floating point enters
+/// <see cref="Runtime.Semantics.SseMxcsr.RegionEnter"/> at its start and leaves it at every exit and
+/// around every interpreter-handler call, so the host MXCSR has the guest's rounding, DAZ and FTZ while
+/// these run, and the flags they raise are added to the guest's when the region leaves.
+///
+/// What keeps that exact under an optimizing JIT (the signatures match <see cref="SseCalls"/>' so
+/// the emitter loads operands the same way; the state pointer is for the sink):
+/// <list type="bullet">
+/// <item>Every result is also stored to <see cref="CpuState.FpSink"/> (<see cref="Keep(CpuState*, V)"/>):
+/// RyuJIT may not drop an operation whose result the guest overwrites unread, since its flags are a
+/// result too.</item>
+/// <item>No folding at compile time (where neither the guest's rounding nor its flags would apply):
+/// RyuJIT (.NET 10) does not fold these intrinsics even on constant operands (an immediate moved into
+/// an XMM register, a zeroed register); <c>SseFloatTests.NativeRegionHazards</c> fails if a later JIT
+/// starts to.</item>
+/// <item>An instruction that can change MXCSR's control bits (ldmxcsr, fxrstor, xrstor) ends the
+/// region, so no floating-point expression is shared across such a change.</item>
+/// </list>
+/// </summary>
+public static unsafe class SseNative
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Keep(CpuState* s, V r)
+    {
+        s->FpSink = r.AsUInt64().ToScalar();
+        return r;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Keep(CpuState* s, ulong r)
+    {
+        s->FpSink = r;
+        return r;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector128<double> D(double y) => Vector128.CreateScalarUnsafe(y);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Vector128<float> F(float y) => Vector128.CreateScalarUnsafe(y);
+
+    // ---- scalar double: xmm.lo = xmm.lo op y ------------------------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Addsd(CpuState* s, V a, double y) => Keep(s, Sse2.AddScalar(a.AsDouble(), D(y)).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Subsd(CpuState* s, V a, double y) => Keep(s, Sse2.SubtractScalar(a.AsDouble(), D(y)).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Mulsd(CpuState* s, V a, double y) => Keep(s, Sse2.MultiplyScalar(a.AsDouble(), D(y)).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Divsd(CpuState* s, V a, double y) => Keep(s, Sse2.DivideScalar(a.AsDouble(), D(y)).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Sqrtsd(CpuState* s, V a, double y) => Keep(s, Sse2.SqrtScalar(a.AsDouble(), D(y)).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Minsd(CpuState* s, V a, double y) => Keep(s, Sse2.MinScalar(a.AsDouble(), D(y)).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Maxsd(CpuState* s, V a, double y) => Keep(s, Sse2.MaxScalar(a.AsDouble(), D(y)).AsByte());
+
+    // ---- scalar single ----------------------------------------------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Addss(CpuState* s, V a, float y) => Keep(s, Sse.AddScalar(a.AsSingle(), F(y)).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Subss(CpuState* s, V a, float y) => Keep(s, Sse.SubtractScalar(a.AsSingle(), F(y)).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Mulss(CpuState* s, V a, float y) => Keep(s, Sse.MultiplyScalar(a.AsSingle(), F(y)).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Divss(CpuState* s, V a, float y) => Keep(s, Sse.DivideScalar(a.AsSingle(), F(y)).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Sqrtss(CpuState* s, V a, float y) => Keep(s, Sse.SqrtScalar(a.AsSingle(), F(y)).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Minss(CpuState* s, V a, float y) => Keep(s, Sse.MinScalar(a.AsSingle(), F(y)).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Maxss(CpuState* s, V a, float y) => Keep(s, Sse.MaxScalar(a.AsSingle(), F(y)).AsByte());
+
+    // ---- packed add and multiply ------------------------------------------------------------------
+    // RyuJIT treats these as commutative and may swap their operands, but with a NaN in both operands
+    // x86 returns the first one's: with any NaN, the semantic method runs uninlined (operands in order).
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Addps(V a, V b) => Sse.MoveMask(Sse.CompareUnordered(a.AsSingle(), b.AsSingle())) == 0
+        ? Sse.Add(a.AsSingle(), b.AsSingle()).AsByte() : InOrder(&SimdFloat.Addps, a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Mulps(V a, V b) => Sse.MoveMask(Sse.CompareUnordered(a.AsSingle(), b.AsSingle())) == 0
+        ? Sse.Multiply(a.AsSingle(), b.AsSingle()).AsByte() : InOrder(&SimdFloat.Mulps, a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Addpd(V a, V b) => Sse2.MoveMask(Sse2.CompareUnordered(a.AsDouble(), b.AsDouble())) == 0
+        ? Sse2.Add(a.AsDouble(), b.AsDouble()).AsByte() : InOrder(&SimdFloat.Addpd, a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Mulpd(V a, V b) => Sse2.MoveMask(Sse2.CompareUnordered(a.AsDouble(), b.AsDouble())) == 0
+        ? Sse2.Multiply(a.AsDouble(), b.AsDouble()).AsByte() : InOrder(&SimdFloat.Mulpd, a, b);
+
+    // Compiled before any region can call it (a first call would JIT it under the guest's MXCSR).
+    static SseNative() => RuntimeHelpers.PrepareMethod(
+        typeof(SseNative).GetMethod(nameof(InOrder), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MethodHandle);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static V InOrder(delegate*<V, V, V> f, V a, V b) => f(a, b);
+
+    /// <summary>The packed rows above, by the semantic method they stand for.</summary>
+    public static readonly Dictionary<nint, string> Ordered = new()
+    {
+        [(nint)(delegate*<V, V, V>)&SimdFloat.Addps] = nameof(Addps),
+        [(nint)(delegate*<V, V, V>)&SimdFloat.Mulps] = nameof(Mulps),
+        [(nint)(delegate*<V, V, V>)&SimdFloat.Addpd] = nameof(Addpd),
+        [(nint)(delegate*<V, V, V>)&SimdFloat.Mulpd] = nameof(Mulpd),
+    };
+
+    // ---- compares: ZF, PF, CF (unordered 111, less 001, equal 100, greater 000); OF, SF, AF 0 ----
+    // C#'s comparisons are ucomisd/ucomiss on the host, under the guest's MXCSR (DAZ included), raising
+    // what ucomisd raises; comisd's own compare is added for its IE on a quiet NaN (its result is used,
+    // so it stays).
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static ulong Order(bool less, bool equal, bool greater) => less ? 1UL : equal ? 0x40UL : greater ? 0UL : 0x45UL;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Ucomisd(CpuState* s, double x, double y) => Flags.SetArith(s, Order(x < y, x == y, x > y));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Comisd(CpuState* s, double x, double y) => Flags.SetArith(s, Order(x < y, Sse2.CompareScalarOrderedEqual(D(x), D(y)), x > y));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Ucomiss(CpuState* s, float x, float y) => Flags.SetArith(s, Order(x < y, x == y, x > y));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Comiss(CpuState* s, float x, float y) => Flags.SetArith(s, Order(x < y, Sse.CompareScalarOrderedEqual(F(x), F(y)), x > y));
+
+    // ---- conversions ------------------------------------------------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Cvtsi2sd32(CpuState* s, V a, ulong x) => Keep(s, Sse2.ConvertScalarToVector128Double(a.AsDouble(), (int)x).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Cvtsi2sd64(CpuState* s, V a, ulong x) => Keep(s, Sse2.X64.ConvertScalarToVector128Double(a.AsDouble(), (long)x).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Cvtsi2ss32(CpuState* s, V a, ulong x) => Keep(s, Sse.ConvertScalarToVector128Single(a.AsSingle(), (int)x).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Cvtsi2ss64(CpuState* s, V a, ulong x) => Keep(s, Sse.X64.ConvertScalarToVector128Single(a.AsSingle(), (long)x).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Cvtss2sd(CpuState* s, V a, float y) => Keep(s, Sse2.ConvertScalarToVector128Double(a.AsDouble(), F(y)).AsByte());
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V Cvtsd2ss(CpuState* s, V a, double y) => Keep(s, Sse2.ConvertScalarToVector128Single(a.AsSingle(), D(y)).AsByte());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Cvttsd2si32(CpuState* s, double x) => Keep(s, (uint)Sse2.ConvertToInt32WithTruncation(D(x)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Cvttsd2si64(CpuState* s, double x) => Keep(s, (ulong)Sse2.X64.ConvertToInt64WithTruncation(D(x)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Cvttss2si32(CpuState* s, float x) => Keep(s, (uint)Sse.ConvertToInt32WithTruncation(F(x)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Cvttss2si64(CpuState* s, float x) => Keep(s, (ulong)Sse.X64.ConvertToInt64WithTruncation(F(x)));
+}
