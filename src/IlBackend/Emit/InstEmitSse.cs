@@ -18,10 +18,11 @@ namespace UniJit.IlBackend.Emit;
 /// which writes through to the state); a memory operand's address is computed in IL and read or
 /// written inline (<see cref="IlEmitter.HostAddress"/>; alignment rules as in <see cref="SseHandlers.Load"/>).
 /// <list type="bullet">
-/// <item>Rows of <see cref="SseHandlers.Row"/>: integer rows call the row's semantic method directly;
-/// floating-point rows call <see cref="SseCalls"/>' exact path (the same method under the guest MXCSR).</item>
-/// <item>Common scalar floating point (addsd, mulss, ucomisd, cvttsd2si, ...): <see cref="SseCalls"/>'
-/// fast paths, which prove the MXCSR flags they leave unchanged and otherwise take the exact path.</item>
+/// <item>Rows of <see cref="SseHandlers.Row"/>: the row's semantic method is called directly. A region
+/// with floating-point arithmetic runs under the guest's MXCSR (<see cref="C.NativeFp"/>), so its
+/// floating-point rows are the very host instructions too (<see cref="NativeRow"/>).</item>
+/// <item>Common scalar floating point (addsd, mulss, ucomisd, cvttsd2si, ...): inline host instructions
+/// (<see cref="SseNative"/>); comparisons in a region without arithmetic: <see cref="SseCalls"/>.</item>
 /// <item>Moves: loads, stores, movsd/movss, movd/movq, movmsk.</item>
 /// </list>
 /// </summary>
@@ -57,47 +58,53 @@ internal static unsafe partial class InstEmit
 
     static MethodInfo Sc(string name) => typeof(SseCalls).GetMethod(name)!;
 
-    /// <summary>Scalar floating point with a fast path: the method's parameters say how to load each
-    /// operand (a vector: the destination XMM register; double/float: an XMM low lane or memory;
-    /// ulong: a general register or memory); a vector result goes to the destination XMM register,
-    /// a ulong result to the destination general register.</summary>
+    static MethodInfo Nat(string name) => typeof(SseNative).GetMethod(name)!;
+
+    /// <summary>Scalar floating point run inline (<see cref="SseNative"/>, in a region under the guest
+    /// MXCSR): the method's parameters say how to load each operand (a vector: the destination XMM
+    /// register; double/float: an XMM low lane or memory; ulong: a general register or memory); a
+    /// vector result goes to the destination XMM register, a ulong result to the destination general
+    /// register. The comparisons, which do not make a region native, take <see cref="SseCalls"/>'
+    /// versions in a region that is not (<see cref="comparesOutside"/>).</summary>
     static readonly Dictionary<Code, MethodInfo> scalar = new()
     {
-        [Code.Addsd_xmm_xmmm64] = Sc(nameof(SseCalls.Addsd)),
-        [Code.Subsd_xmm_xmmm64] = Sc(nameof(SseCalls.Subsd)),
-        [Code.Mulsd_xmm_xmmm64] = Sc(nameof(SseCalls.Mulsd)),
-        [Code.Divsd_xmm_xmmm64] = Sc(nameof(SseCalls.Divsd)),
-        [Code.Sqrtsd_xmm_xmmm64] = Sc(nameof(SseCalls.Sqrtsd)),
-        [Code.Minsd_xmm_xmmm64] = Sc(nameof(SseCalls.Minsd)),
-        [Code.Maxsd_xmm_xmmm64] = Sc(nameof(SseCalls.Maxsd)),
-        [Code.Addss_xmm_xmmm32] = Sc(nameof(SseCalls.Addss)),
-        [Code.Subss_xmm_xmmm32] = Sc(nameof(SseCalls.Subss)),
-        [Code.Mulss_xmm_xmmm32] = Sc(nameof(SseCalls.Mulss)),
-        [Code.Divss_xmm_xmmm32] = Sc(nameof(SseCalls.Divss)),
-        [Code.Sqrtss_xmm_xmmm32] = Sc(nameof(SseCalls.Sqrtss)),
-        [Code.Minss_xmm_xmmm32] = Sc(nameof(SseCalls.Minss)),
-        [Code.Maxss_xmm_xmmm32] = Sc(nameof(SseCalls.Maxss)),
+        [Code.Addsd_xmm_xmmm64] = Nat(nameof(SseNative.Addsd)),
+        [Code.Subsd_xmm_xmmm64] = Nat(nameof(SseNative.Subsd)),
+        [Code.Mulsd_xmm_xmmm64] = Nat(nameof(SseNative.Mulsd)),
+        [Code.Divsd_xmm_xmmm64] = Nat(nameof(SseNative.Divsd)),
+        [Code.Sqrtsd_xmm_xmmm64] = Nat(nameof(SseNative.Sqrtsd)),
+        [Code.Minsd_xmm_xmmm64] = Nat(nameof(SseNative.Minsd)),
+        [Code.Maxsd_xmm_xmmm64] = Nat(nameof(SseNative.Maxsd)),
+        [Code.Addss_xmm_xmmm32] = Nat(nameof(SseNative.Addss)),
+        [Code.Subss_xmm_xmmm32] = Nat(nameof(SseNative.Subss)),
+        [Code.Mulss_xmm_xmmm32] = Nat(nameof(SseNative.Mulss)),
+        [Code.Divss_xmm_xmmm32] = Nat(nameof(SseNative.Divss)),
+        [Code.Sqrtss_xmm_xmmm32] = Nat(nameof(SseNative.Sqrtss)),
+        [Code.Minss_xmm_xmmm32] = Nat(nameof(SseNative.Minss)),
+        [Code.Maxss_xmm_xmmm32] = Nat(nameof(SseNative.Maxss)),
+        [Code.Ucomisd_xmm_xmmm64] = Nat(nameof(SseNative.Ucomisd)),
+        [Code.Comisd_xmm_xmmm64] = Nat(nameof(SseNative.Comisd)),
+        [Code.Ucomiss_xmm_xmmm32] = Nat(nameof(SseNative.Ucomiss)),
+        [Code.Comiss_xmm_xmmm32] = Nat(nameof(SseNative.Comiss)),
+        [Code.Cvtsi2sd_xmm_rm32] = Nat(nameof(SseNative.Cvtsi2sd32)),
+        [Code.Cvtsi2sd_xmm_rm64] = Nat(nameof(SseNative.Cvtsi2sd64)),
+        [Code.Cvtsi2ss_xmm_rm32] = Nat(nameof(SseNative.Cvtsi2ss32)),
+        [Code.Cvtsi2ss_xmm_rm64] = Nat(nameof(SseNative.Cvtsi2ss64)),
+        [Code.Cvttsd2si_r32_xmmm64] = Nat(nameof(SseNative.Cvttsd2si32)),
+        [Code.Cvttsd2si_r64_xmmm64] = Nat(nameof(SseNative.Cvttsd2si64)),
+        [Code.Cvttss2si_r32_xmmm32] = Nat(nameof(SseNative.Cvttss2si32)),
+        [Code.Cvttss2si_r64_xmmm32] = Nat(nameof(SseNative.Cvttss2si64)),
+        [Code.Cvtss2sd_xmm_xmmm32] = Nat(nameof(SseNative.Cvtss2sd)),
+        [Code.Cvtsd2ss_xmm_xmmm64] = Nat(nameof(SseNative.Cvtsd2ss)),
+    };
+
+    static readonly Dictionary<Code, MethodInfo> comparesOutside = new()
+    {
         [Code.Ucomisd_xmm_xmmm64] = Sc(nameof(SseCalls.Ucomisd)),
         [Code.Comisd_xmm_xmmm64] = Sc(nameof(SseCalls.Comisd)),
         [Code.Ucomiss_xmm_xmmm32] = Sc(nameof(SseCalls.Ucomiss)),
         [Code.Comiss_xmm_xmmm32] = Sc(nameof(SseCalls.Comiss)),
-        [Code.Cvtsi2sd_xmm_rm32] = Sc(nameof(SseCalls.Cvtsi2sd32)),
-        [Code.Cvtsi2sd_xmm_rm64] = Sc(nameof(SseCalls.Cvtsi2sd64)),
-        [Code.Cvtsi2ss_xmm_rm32] = Sc(nameof(SseCalls.Cvtsi2ss32)),
-        [Code.Cvtsi2ss_xmm_rm64] = Sc(nameof(SseCalls.Cvtsi2ss64)),
-        [Code.Cvttsd2si_r32_xmmm64] = Sc(nameof(SseCalls.Cvttsd2si32)),
-        [Code.Cvttsd2si_r64_xmmm64] = Sc(nameof(SseCalls.Cvttsd2si64)),
-        [Code.Cvttss2si_r32_xmmm32] = Sc(nameof(SseCalls.Cvttss2si32)),
-        [Code.Cvttss2si_r64_xmmm32] = Sc(nameof(SseCalls.Cvttss2si64)),
-        [Code.Cvtss2sd_xmm_xmmm32] = Sc(nameof(SseCalls.Cvtss2sd)),
-        [Code.Cvtsd2ss_xmm_xmmm64] = Sc(nameof(SseCalls.Cvtsd2ss)),
     };
-
-    /// <summary>The same instructions as <see cref="scalar"/> (comparisons aside) as host instructions
-    /// under the guest MXCSR (<see cref="SseNative"/>), in regions that run floating point natively.</summary>
-    static readonly Dictionary<Code, MethodInfo> native = scalar.Keys
-        .Where(k => typeof(SseNative).GetMethod(scalar[k].Name) != null)
-        .ToDictionary(k => k, k => typeof(SseNative).GetMethod(scalar[k].Name)!);
 
     /// <summary>Whether <paramref name="i"/> is SSE floating-point arithmetic that a region runs as
     /// host instructions under the guest MXCSR (<see cref="SseNative"/>; the region then enters and
@@ -105,7 +112,7 @@ internal static unsafe partial class InstEmit
     public static bool RunsNatively(in Instruction i)
     {
         // A compare raises flags only for NaN and denormal operands: alone it does not make a region native.
-        if (native.ContainsKey(i.Code)) return i.Mnemonic is not (Mnemonic.Comisd or Mnemonic.Ucomisd or Mnemonic.Comiss or Mnemonic.Ucomiss);
+        if (scalar.ContainsKey(i.Code)) return !comparesOutside.ContainsKey(i.Code);
         var (shape, op, floating, _) = SseHandlers.Row(i.Code);
         return floating && op != 0 && shape is SseHandlers.Shape.Binary or SseHandlers.Shape.BinaryImm
             or SseHandlers.Shape.ToXmm or SseHandlers.Shape.ToGpr;
@@ -150,8 +157,9 @@ internal static unsafe partial class InstEmit
     static bool SseScalar(C c, in Instruction i)
     {
         if (!scalar.TryGetValue(i.Code, out var m)) return false;
-        bool host = c.NativeFp && native.TryGetValue(i.Code, out m!);
-        if (!host) m = scalar[i.Code];
+        // Arithmetic only ever appears in a native region; a comparison may appear in either.
+        bool host = c.NativeFp;
+        if (!host) m = comparesOutside[i.Code];
         var il = c.Il;
         var ps = m.GetParameters();
         bool toGpr = m.ReturnType == typeof(ulong), toXmm = m.ReturnType == typeof(V);
@@ -259,15 +267,14 @@ internal static unsafe partial class InstEmit
         var (shape, op, floating, unaligned) = SseHandlers.Row(i.Code);
         if (op == 0) return false;
         var il = c.Il;
-        if (floating && c.NativeFp && shape != SseHandlers.Shape.Compare) return NativeRow(c, in i, shape, op, unaligned);
+        // Floating-point arithmetic makes its region native (RunsNatively), so it is always there.
+        if (floating && shape != SseHandlers.Shape.Compare) return c.NativeFp && NativeRow(c, in i, shape, op, unaligned);
         if (shape == SseHandlers.Shape.ToGpr)
         {
             if (!IlEmitter.IsGprOperand(in i, 0)) return false;
-            c.MayFault(in i);
-            c.Em.LdState();
-            il.Emit(OpCodes.Ldc_I4, (int)i.Code);
+            if (HasMemory(in i)) c.MayFault(in i);
             XmmSource(c, in i, 1, unaligned);
-            c.CallRetrying(Sc(nameof(SseCalls.ToGpr)));
+            CallRow(c, op, [typeof(V)], typeof(ulong));
             c.Em.StoreReg(i.Op0Register);
             return true;
         }
@@ -282,50 +289,21 @@ internal static unsafe partial class InstEmit
                     c.StoreXmm(i.Op0Register);
                     return true;
                 }
-                if (floating)
-                {
-                    c.Em.LdState();
-                    il.Emit(OpCodes.Ldc_I4, (int)i.Code);
-                    c.LoadXmm(i.Op0Register);
-                    XmmSource(c, in i, 1, unaligned);
-                    c.CallRetrying(Sc(nameof(SseCalls.Binary)));
-                    c.StoreXmm(i.Op0Register);
-                    return true;
-                }
                 c.LoadXmm(i.Op0Register);
                 XmmSource(c, in i, 1, unaligned);
                 break;
             case SseHandlers.Shape.BinaryImm when i.OpCount == 3 && i.Op2Kind == OpKind.Immediate8:
-                if (floating)
-                {
-                    c.Em.LdState();
-                    il.Emit(OpCodes.Ldc_I4, (int)i.Code);
-                    c.LoadXmm(i.Op0Register);
-                    XmmSource(c, in i, 1, unaligned);
-                    il.Emit(OpCodes.Ldc_I4, (int)i.Immediate8);
-                    c.CallRetrying(Sc(nameof(SseCalls.BinaryImm)));
-                    c.StoreXmm(i.Op0Register);
-                    return true;
-                }
                 c.LoadXmm(i.Op0Register);
                 XmmSource(c, in i, 1, unaligned);
                 il.Emit(OpCodes.Ldc_I4, (int)i.Immediate8);
                 CallRow(c, op, [typeof(V), typeof(V), typeof(byte)]);
                 c.StoreXmm(i.Op0Register);
                 return true;
-            case SseHandlers.Shape.ShiftImm when i.OpCount == 2 && i.Op1Kind == OpKind.Immediate8 && !floating:
+            case SseHandlers.Shape.ShiftImm when i.OpCount == 2 && i.Op1Kind == OpKind.Immediate8:
                 c.LoadXmm(i.Op0Register);
                 il.Emit(OpCodes.Ldc_I8, (long)i.Immediate8);
                 c.Em.Call(shiftCount);
                 break;
-            case SseHandlers.Shape.ToXmm when floating:
-                c.Em.LdState();
-                il.Emit(OpCodes.Ldc_I4, (int)i.Code);
-                c.LoadXmm(i.Op0Register);
-                c.Em.ReadOperand(in i, 1, Operands.Size(in i, 1));
-                c.CallRetrying(Sc(nameof(SseCalls.ToXmm)));
-                c.StoreXmm(i.Op0Register);
-                return true;
             case SseHandlers.Shape.Compare when floating:
                 c.Em.LdState();
                 il.Emit(OpCodes.Ldc_I4, (int)i.Code);

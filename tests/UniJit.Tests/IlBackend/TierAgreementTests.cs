@@ -415,6 +415,34 @@ public unsafe class TierAgreementTests
         Assert.Equal(a, Snapshot(jit));
     }
 
+    /// <summary>ldmxcsr unmasks ZE part-way through a translated loop: the region ends after it (MXCSR's
+    /// control bits changed), the next entry is refused (an exception unmasked), and the interpreter
+    /// raises SIGFPE at the division by zero with the state the interpreter alone leaves.</summary>
+    [Fact]
+    public void UnmaskingInsideARegionEndsIt() => FaultAgrees(asm =>
+    {
+        var loop = asm.CreateLabel();
+        var skip = asm.CreateLabel();
+        asm.mov(rdi, GuestCode.DataAddress);
+        asm.mov(ecx, 6);
+        asm.Label(ref loop);
+        asm.cvtsi2sd(xmm2, ecx);
+        asm.movsd(xmm1, xmm3);
+        asm.divsd(xmm1, xmm2);
+        asm.addsd(xmm4, xmm1);
+        asm.cmp(ecx, 2);
+        asm.jne(skip);
+        asm.ldmxcsr(__dword_ptr[rdi + 0x80]);
+        asm.Label(ref skip);
+        asm.movsd(__qword_ptr[rdi + rcx * 8], xmm1);
+        asm.dec(ecx);
+        asm.jns(loop);
+    }, c =>
+    {
+        GuestMemory.Write32(GuestCode.DataAddress + 0x80, 0x1F80 & ~0x200u);
+        *(double*)(c.S->Xmm + 3 * 16) = 1.0;
+    }, UniJit.Runtime.Dispatch.Signals.SIGFPE);
+
     /// <summary>divsd by zero with ZE unmasked, after register and XMM writes in the same loop: a region
     /// that runs floating point natively cannot run with a guest exception unmasked (the host's must stay
     /// masked), so it leaves at once and the interpreter runs the loop and raises SIGFPE precisely.</summary>
