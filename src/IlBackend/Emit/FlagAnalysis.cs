@@ -178,8 +178,10 @@ public enum FlagNeed : byte { Dead, Deferred, Store }
 
 /// <summary>What a flag consumer can be evaluated from: the producer's operands (Sub, Logic, Add), or
 /// (Rflags) the arithmetic flags the producer stored outright in <see cref="UniJit.Runtime.State.CpuState.Rflags"/>
-/// (comisd and friends), which the consumer tests inline instead of calling the lazy-flags code.</summary>
-public enum FusionKind { None, Sub, Logic, Add, Rflags }
+/// (comisd and friends outside a native region), which the consumer tests inline instead of calling the
+/// lazy-flags code, or (Fp) the same flags word of a comparison in a native region, held in a local
+/// (<see cref="RegionCompiler.Compilation.FpFlags"/>) and stored to the state only if something else reads it.</summary>
+public enum FusionKind { None, Sub, Logic, Add, Rflags, Fp }
 
 /// <summary>Which flag consumers the emitter can evaluate from the producer's operands.</summary>
 public static class Fusion
@@ -198,6 +200,7 @@ public static class Fusion
 
     public static FusionKind Kind(in Instruction p)
     {
+        if (p.Mnemonic is Mnemonic.Comisd or Mnemonic.Ucomisd or Mnemonic.Comiss or Mnemonic.Ucomiss) return FusionKind.Fp;
         if (!InlineAlu.IsInline(in p)) return FusionKind.None;
         return p.Mnemonic switch
         {
@@ -232,7 +235,7 @@ public static class Fusion
             FusionKind.Sub => cc is >= 2 and <= 7 or >= 12,
             FusionKind.Logic => cc is not (10 or 11),
             FusionKind.Add => cc is 4 or 5 or 8 or 9,
-            FusionKind.Rflags => true,
+            FusionKind.Rflags or FusionKind.Fp => true,
             _ => false,
         };
     }

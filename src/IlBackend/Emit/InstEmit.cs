@@ -47,7 +47,7 @@ internal static partial class InstEmit
                 return BitCount(c, in i, flagsLive);
         }
         if (Fusion.IsConsumer(in i)) return Conditional(c, in i, out ended);
-        return Sse(c, in i);
+        return Sse(c, in i, flagsLive);
     }
 
     static bool AllGpr(in Instruction i)
@@ -213,14 +213,17 @@ internal static partial class InstEmit
 
     /// <summary>Pushes condition <paramref name="cc"/> (an int 0/1) from the arithmetic flags stored in the
     /// state's RFLAGS (CF bit 0, PF 2, ZF 6, SF 7, OF 11), for producers that store them outright.</summary>
-    static void RflagsCondition(C c, int cc)
+    static void RflagsCondition(C c, int cc, LocalBuilder? word)
     {
         var il = c.Il;
         void Bit(int n) { il.Emit(OpCodes.Ldc_I4, n); il.Emit(OpCodes.Shr_Un); }
-        var f = c.Em.Temp();
-        c.Em.LdStateAddr(StateLayout.Rflags);
-        il.Emit(OpCodes.Ldind_I8);
-        il.Emit(OpCodes.Stloc, f);
+        var f = word ?? c.Em.Temp();
+        if (word == null)
+        {
+            c.Em.LdStateAddr(StateLayout.Rflags);
+            il.Emit(OpCodes.Ldind_I8);
+            il.Emit(OpCodes.Stloc, f);
+        }
         il.Emit(OpCodes.Ldloc, f);
         switch (cc >> 1)
         {
@@ -235,7 +238,7 @@ internal static partial class InstEmit
                 Bit(6); il.Emit(OpCodes.Ldloc, f); Bit(7); il.Emit(OpCodes.Ldloc, f); Bit(11);
                 il.Emit(OpCodes.Xor); il.Emit(OpCodes.Or); break;
         }
-        c.Em.Free(f);
+        if (word == null) c.Em.Free(f);
         il.Emit(OpCodes.Conv_I4);
         il.Emit(OpCodes.Ldc_I4_1);
         il.Emit(OpCodes.And);
@@ -248,9 +251,9 @@ internal static partial class InstEmit
     {
         var il = c.Il; var em = c.Em;
         int cc = Fusion.Cc(in i);
-        if (c.Producer == FusionKind.Rflags && Fusion.CanFuse(c.Producer, in i))
+        if (c.Producer is FusionKind.Rflags or FusionKind.Fp && Fusion.CanFuse(c.Producer, in i))
         {
-            RflagsCondition(c, cc);
+            RflagsCondition(c, cc, c.Producer == FusionKind.Fp ? c.FpFlags : null);
             return;
         }
         if (c.Producer != FusionKind.None && Fusion.CanFuse(c.Producer, in i))

@@ -125,13 +125,13 @@ internal static unsafe partial class InstEmit
         i.GetOpKind(op) == OpKind.Register && i.GetOpRegister(op) is >= Register.XMM0 and <= Register.XMM15;
 
 
-    static bool Sse(C c, in Instruction i)
+    static bool Sse(C c, in Instruction i, bool flagsLive)
     {
         if (i.RflagsModified != 0 && !scalar.ContainsKey(i.Code) && SseHandlers.Row(i.Code).Shape != SseHandlers.Shape.Compare)
             return false;
         for (int k = 0; k < i.OpCount; k++)
             if (i.GetOpKind(k) == OpKind.Memory && i.MemorySize.GetSize() is not (16 or 8 or 4) ) return false;
-        return SseScalar(c, in i) || SseMove(c, in i) || SseRow(c, in i);
+        return SseScalar(c, in i, flagsLive) || SseMove(c, in i) || SseRow(c, in i);
     }
 
     /// <summary>Pushes an XMM operand as a vector: the register, or memory of the instruction's size
@@ -154,7 +154,7 @@ internal static unsafe partial class InstEmit
         return false;
     }
 
-    static bool SseScalar(C c, in Instruction i)
+    static bool SseScalar(C c, in Instruction i, bool flagsLive)
     {
         if (!scalar.TryGetValue(i.Code, out var m)) return false;
         // Arithmetic only ever appears in a native region; a comparison may appear in either.
@@ -162,7 +162,8 @@ internal static unsafe partial class InstEmit
         if (!host) m = comparesOutside[i.Code];
         var il = c.Il;
         var ps = m.GetParameters();
-        bool toGpr = m.ReturnType == typeof(ulong), toXmm = m.ReturnType == typeof(V);
+        bool compare = comparesOutside.ContainsKey(i.Code);
+        bool toGpr = m.ReturnType == typeof(ulong) && !compare, toXmm = m.ReturnType == typeof(V);
         if (!toGpr && !IsXmm(in i, 0)) return false;
         c.MayFault(in i);
         c.Em.LdState();
@@ -185,6 +186,20 @@ internal static unsafe partial class InstEmit
         }
         if (host) c.Em.Call(m);
         else c.CallRetrying(m);
+        if (host && compare)
+        {
+            // A native comparison returns ZF/PF/CF as a word: kept for a fused consumer, stored only
+            // when the flags are read otherwise (with OF, SF and AF cleared, as the instruction does).
+            il.Emit(OpCodes.Stloc, c.FpFlags);
+            if (flagsLive)
+            {
+                c.Em.LdState();
+                il.Emit(OpCodes.Ldloc, c.FpFlags);
+                c.Em.Call(typeof(Flags).GetMethod(nameof(Flags.SetArith))!);
+            }
+            c.Producer = FusionKind.Fp;
+            return true;
+        }
         if (toXmm)
         {
             c.StoreXmm(i.Op0Register);

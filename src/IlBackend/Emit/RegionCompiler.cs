@@ -62,6 +62,8 @@ public sealed unsafe class RegionCompiler : ICompiler
         readonly LocalBuilder?[] xmm = new LocalBuilder?[16];
         static readonly int xmmOffset = (int)System.Runtime.InteropServices.Marshal.OffsetOf<CpuState>(nameof(CpuState.Xmm));
         public readonly LocalBuilder Fa, Fb, Fr;
+        /// <summary>The flags word of the last comparison of a native region (<see cref="FusionKind.Fp"/>).</summary>
+        public readonly LocalBuilder FpFlags;
         readonly Label epilogue;
         public FusionKind Producer;
         int regionUsed, regionWritten, regionXmmWritten;
@@ -92,6 +94,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             Fa = il.DeclareLocal(typeof(ulong));
             Fb = il.DeclareLocal(typeof(ulong));
             Fr = il.DeclareLocal(typeof(ulong));
+            FpFlags = il.DeclareLocal(typeof(ulong));
             epilogue = il.DefineLabel();
             linkSlot = il.DeclareLocal(typeof(int));
             foreach (var b in region.Blocks)

@@ -124,14 +124,17 @@ public static unsafe class SseNative
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static ulong Order(bool less, bool equal, bool greater) => less ? 1UL : equal ? 0x40UL : greater ? 0UL : 0x45UL;
 
+    // They return the flags word; the emitter keeps it in a local for a fused jcc/setcc/cmov and
+    // stores it (Flags.SetArith) only when something else may read the flags.
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Ucomisd(CpuState* s, double x, double y) => Flags.SetArith(s, Order(x < y, x == y, x > y));
+    public static ulong Ucomisd(CpuState* s, double x, double y) => Order(x < y, x == y, x > y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Comisd(CpuState* s, double x, double y) => Flags.SetArith(s, Order(x < y, Sse2.CompareScalarOrderedEqual(D(x), D(y)), x > y));
+    public static ulong Comisd(CpuState* s, double x, double y) => Order(x < y, Sse2.CompareScalarOrderedEqual(D(x), D(y)), x > y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Ucomiss(CpuState* s, float x, float y) => Flags.SetArith(s, Order(x < y, x == y, x > y));
+    public static ulong Ucomiss(CpuState* s, float x, float y) => Order(x < y, x == y, x > y);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Comiss(CpuState* s, float x, float y) => Flags.SetArith(s, Order(x < y, Sse.CompareScalarOrderedEqual(F(x), F(y)), x > y));
+    public static ulong Comiss(CpuState* s, float x, float y) => Order(x < y, Sse.CompareScalarOrderedEqual(F(x), F(y)), x > y);
 
     // ---- conversions ------------------------------------------------------------------------------
 

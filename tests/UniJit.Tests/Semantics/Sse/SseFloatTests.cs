@@ -170,6 +170,14 @@ public sealed unsafe class SseFloatTests(ITestOutputHelper log)
         {
             a.movaps(xmm5, xmm1); a.divsd(xmm1, xmm2); a.ldmxcsr(__dword_ptr[rdi]); a.divsd(xmm5, xmm2); a.movaps(xmm6, xmm3); a.addps(xmm6, xmm4);
         }, D, MxAtRdi);
+        // Comparisons in a native region (the addsd makes it one): flags word in a local for the
+        // fused consumers, stored for the rest; comisd's IE on a quiet NaN, ucomisd's not.
+        yield return new SseCase("comparisons in a native region", a =>
+        {
+            a.addsd(xmm5, xmm6); a.comisd(xmm1, xmm2); a.seta(al); a.setp(cl); a.setb(dl); a.sete(bl);
+            a.ucomisd(xmm3, xmm4); a.cmovbe(r8, r9); a.setnp(r10b);
+            a.comiss(xmm7, xmm8); a.setae(r11b); a.ucomiss(xmm9, __dword_ptr[rsi]); a.setne(r12b);
+        }, D);
         yield return new SseCase("NaN operands of commutative packed operations", a =>
         {
             a.addps(xmm1, xmm2); a.mulps(xmm3, xmm4); a.addpd(xmm5, xmm6); a.mulpd(xmm7, xmm8); a.addps(xmm9, xmm9); a.mulpd(xmm10, __xmmword_ptr[rsi]);

@@ -44,6 +44,18 @@ public sealed unsafe class SseTierTests
             a.cmovbe(rcx, rdx); a.cmovnp(r8, r9);
             a.jge(l[5]); a.add(rax, 32); a.Label(ref l[5]);
         }, Lanes.F32),
+        ("native: mulsd + ucomisd + every condition", a =>
+        {
+            a.mulsd(xmm3, xmm4); a.ucomisd(xmm1, xmm2);
+            a.seto(al); a.setno(bl); a.setb(cl); a.setae(dl); a.sete(sil); a.setne(dil); a.setbe(bpl); a.seta(r8b);
+            a.sets(r9b); a.setns(r10b); a.setp(r11b); a.setnp(r12b); a.setl(r13b); a.setge(r14b); a.setle(r15b); a.cmovg(rax, rdx);
+        }, Lanes.F64),
+        ("native: comisd flags read after a jump and a store", a =>
+        {
+            var l = a.CreateLabel();
+            a.addsd(xmm3, xmm4); a.comisd(xmm1, xmm2); a.mov(__qword_ptr[rbx + 0x40], rax); a.setbe(al);
+            a.jmp(l); a.Label(ref l); a.seta(cl); a.adc(rdx, 0);
+        }, Lanes.F64),
         ("ucomiss after integer flags", a => { a.cmp(rax, rbx); a.ucomiss(xmm6, xmm7); a.setbe(cl); a.setne(dl); }, Lanes.F32),
         ("cvt round trip through GPRs", a => { a.cvttsd2si(rax, xmm1); a.add(rax, rdx); a.cvtsi2sd(xmm3, rax); a.cvtsd2si(r8d, xmm2); a.cvtsi2ss(xmm4, r8d); }, Lanes.F64),
         ("movq/movd/pextr/pinsr", a => { a.movq(rax, xmm1); a.xor(rax, rbx); a.movq(xmm2, rax); a.movd(ecx, xmm3); a.pinsrw(xmm4, ecx, 3); a.pextrb(edx, xmm5, 9); a.pinsrq(xmm6, rdx, 1); }, Lanes.Int),
