@@ -19,27 +19,32 @@ public static class FlagAnalysis
 
     /// <summary>Returns, per block, what each instruction must do with the flags it produces: store them
     /// in the state (<see cref="FlagNeed.Store"/>: something in the region may read them), leave them to
-    /// the block's exits (<see cref="FlagNeed.Deferred"/>: only code after this block's exits may read
-    /// them; the exits and the slow paths on the way store them), or drop them.
-    /// <paramref name="returnsTo"/> gives the blocks a ret branches to inline.</summary>
-    public static Dictionary<Block, FlagNeed[]> Analyze(Region region, IReadOnlyDictionary<Block, List<ulong>> returnsTo)
+    /// the block's way out (<see cref="FlagNeed.Deferred"/>: only code after the region's exits may read
+    /// them; the block's exits, the slow paths on the way and its branches to blocks in
+    /// <paramref name="storeOnEntry"/> store them), or drop them.
+    /// <paramref name="returnsTo"/> gives the blocks a ret branches to inline; <paramref name="storeOnEntry"/>
+    /// receives the blocks from whose start an exit may read the flags.</summary>
+    public static Dictionary<Block, FlagNeed[]> Analyze(Region region, IReadOnlyDictionary<Block, List<ulong>> returnsTo,
+        out HashSet<Block> storeOnEntry)
     {
         var index = region.Blocks.ToDictionary(b => b.Start);
         var (allIn, all) = Liveness(region, index, returnsTo, exitsRead: true);
         var (_, inner) = Liveness(region, index, returnsTo, exitsRead: false);
+        storeOnEntry = region.Blocks.Where(b => allIn[b]).ToHashSet();
         var result = new Dictionary<Block, FlagNeed[]>();
         foreach (var b in region.Blocks)
         {
             int last = -1;
             for (int k = 0; k < b.Insns.Length; k++)
                 if (b.Insns[k].RflagsModified != 0) last = k;
-            bool successorReads = false;
-            foreach (var t in InRegionSuccessors(b, index, returnsTo)) successorReads |= allIn[t];
+            // Only exits read the last producer's flags (no instruction in the region does): they are
+            // stored on the way to those exits, also through the branches into successors (such as a
+            // loop's exit path), not on a loop's back edge.
             var need = new FlagNeed[b.Insns.Length];
             for (int k = 0; k < need.Length; k++)
                 need[k] = inner[b][k] ? FlagNeed.Store
                     : !all[b][k] ? FlagNeed.Dead
-                    : k == last && !successorReads ? FlagNeed.Deferred : FlagNeed.Store;
+                    : k == last ? FlagNeed.Deferred : FlagNeed.Store;
             result[b] = need;
         }
         return result;

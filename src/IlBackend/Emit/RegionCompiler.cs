@@ -55,6 +55,10 @@ public sealed unsafe class RegionCompiler : ICompiler
         readonly Dictionary<ulong, Label> labels = new();
         readonly List<Instruction> fallbackInsns = new();
         readonly Dictionary<Block, FlagNeed[]> flagsNeeded;
+        /// <summary>Blocks whose start an exit may read the flags from: a branch into one stores the
+        /// deferred flags of the block it leaves.</summary>
+        readonly HashSet<Block> storeOnEntry;
+        readonly Dictionary<ulong, Block> blockAt;
         readonly LocalBuilder next, curIp, icount;
         /// <summary>XMM registers named by the region's instructions live in vector locals, loaded at
         /// entry and after handler calls that write them; those the region writes are stored back at
@@ -101,9 +105,10 @@ public sealed unsafe class RegionCompiler : ICompiler
                 foreach (var ins in b.Insns)
                     NativeFp |= InstEmit.RunsNatively(in ins);
             returnsTo = ReturnTargets(region);
-            flagsNeeded = FlagAnalysis.Analyze(region, returnsTo);
+            flagsNeeded = FlagAnalysis.Analyze(region, returnsTo, out storeOnEntry);
             em.CheckAccess = CheckAccess;
             foreach (var b in region.Blocks) labels[b.Start] = il.DefineLabel();
+            blockAt = region.Blocks.ToDictionary(b => b.Start);
         }
 
         public IlEmitter Em => em;
@@ -172,6 +177,8 @@ public sealed unsafe class RegionCompiler : ICompiler
             var t = returnAddress ??= il.DeclareLocal(typeof(ulong));
             il.Emit(OpCodes.Stloc, t);
             var exit = il.DefineLabel();
+            // Storing deferred flags is never wrong, only work: once here for every way out.
+            if (targets.Any(NeedsFlagsAt)) { pendingFlags!(); pendingFlags = null; em.PendingFlags = null; }
             LdAttention();
             il.Emit(OpCodes.Brtrue, exit);
             foreach (var k in targets)
@@ -435,6 +442,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             if (labels.TryGetValue(target, out var l))
             {
                 if (target <= emittingIp) BackEdgeCheck(target);
+                if (NeedsFlagsAt(target)) pendingFlags!();
                 il.Emit(OpCodes.Br, l);
                 return;
             }
@@ -455,12 +463,16 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// <summary>Branches to <paramref name="target"/> if the int on the stack is non-zero.</summary>
         public void GotoIf(ulong target)
         {
-            if (labels.TryGetValue(target, out var l) && target > emittingIp) { il.Emit(OpCodes.Brtrue, l); return; }
+            if (labels.TryGetValue(target, out var l) && target > emittingIp && !NeedsFlagsAt(target)) { il.Emit(OpCodes.Brtrue, l); return; }
             var skip = il.DefineLabel();
             il.Emit(OpCodes.Brfalse, skip);
             Goto(target);
             il.MarkLabel(skip);
         }
+
+        /// <summary>Whether a branch to region block <paramref name="target"/> must store the deferred
+        /// flags of the block it leaves (an exit after it may read them).</summary>
+        bool NeedsFlagsAt(ulong target) => pendingFlags != null && storeOnEntry.Contains(blockAt[target]);
 
         /// <summary>The guest address of the instruction being translated.</summary>
         ulong emittingIp;

@@ -175,6 +175,34 @@ public unsafe class TierAgreementTests
         asm.Label(ref done);
     });
 
+    /// <summary>A loop's compare is read only after the loop leaves the region (through an in-region
+    /// block, then an indirect jump): the IL tier stores those flags on the branch out of the loop, not on
+    /// its back edge, and the code after the exit must still read them.</summary>
+    [Fact]
+    public void FlagsStoredOnTheBranchOutOfALoop() => Agree(asm =>
+    {
+        var loop = asm.CreateLabel();
+        var next = asm.CreateLabel();
+        var after = asm.CreateLabel();
+        asm.mov(ecx, 300);
+        asm.xor(r9d, r9d);
+        asm.Label(ref loop);
+        asm.add(r9, rcx);
+        asm.lea(rax, __[after]);
+        asm.dec(ecx);
+        asm.cmp(ecx, 7);
+        asm.ja(loop);
+        asm.jmp(next);
+        asm.Label(ref next);
+        asm.mov(r8d, 5);
+        asm.jmp(rax);
+        asm.Label(ref after);
+        asm.setbe(dl);
+        asm.sete(bl);
+        asm.setb(sil);
+        asm.sets(dil);
+    });
+
     /// <summary>A direct call to a callee inside the region is a push and a branch, not an exit: flags
     /// set before the call that the callee reads must still be there (f), and flags the callee
     /// overwrites first are dropped (g), in the IL tier as in the interpreter.</summary>
