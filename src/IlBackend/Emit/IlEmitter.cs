@@ -254,19 +254,11 @@ public sealed class IlEmitter
             Il.Emit(OpCodes.Conv_U8);
             Il.Emit(OpCodes.Add);
         }
-        Il.Emit(OpCodes.Ldc_I8, ~(long)GuestMemory.PageMask);
+        // Aligned: the low four bits are kept, so a misaligned address cannot equal a page's address
+        // (nor the no-access value, whose bits 4..11 are set).
+        Il.Emit(OpCodes.Ldc_I8, aligned16 ? ~(long)(GuestMemory.PageMask & ~15UL) : ~(long)GuestMemory.PageMask);
         Il.Emit(OpCodes.And);
-        if (aligned16)
-        {
-            Il.Emit(OpCodes.Xor);
-            Il.Emit(OpCodes.Ldloc, a);
-            Il.Emit(OpCodes.Ldc_I4, 15);
-            Il.Emit(OpCodes.Conv_U8);
-            Il.Emit(OpCodes.And);
-            Il.Emit(OpCodes.Or);
-            Il.Emit(OpCodes.Brtrue, slow);
-        }
-        else Il.Emit(OpCodes.Bne_Un, slow);
+        Il.Emit(OpCodes.Bne_Un, slow);
         Il.Emit(OpCodes.Ldc_I8, (long)(nint)GuestMemory.Base);
         Il.Emit(OpCodes.Conv_U);
         Il.Emit(OpCodes.Ldloc, a);

@@ -443,6 +443,35 @@ public unsafe class TierAgreementTests
         Assert.Equal(a, Snapshot(jit));
     }
 
+    /// <summary>A 16-byte aligned access (movaps, movdqa, a packed operand, a store) at a misaligned
+    /// address faults (#GP, SIGSEGV) in translated code exactly as in the interpreter, after translated
+    /// work that must be kept; an aligned one at the same page does not.</summary>
+    [Theory]
+    [InlineData("movaps", 8)]
+    [InlineData("movaps", 1)]
+    [InlineData("movdqa", 4)]
+    [InlineData("paddd", 8)]
+    [InlineData("mulpd", 2)]
+    [InlineData("movaps store", 8)]
+    [InlineData("movdqa store", 15)]
+    public void MisalignedAlignedAccessFaultsInTranslatedCode(string what, int offset) => FaultAgrees(asm =>
+    {
+        asm.mov(rdi, GuestCode.DataAddress);
+        asm.movaps(xmm2, __xmmword_ptr[rdi + 0x40]);
+        asm.add(rax, 7);
+        asm.lea(rdi, __[rdi + offset]);
+        switch (what)
+        {
+            case "movaps": asm.movaps(xmm1, __xmmword_ptr[rdi]); break;
+            case "movdqa": asm.movdqa(xmm1, __xmmword_ptr[rdi]); break;
+            case "paddd": asm.paddd(xmm1, __xmmword_ptr[rdi]); break;
+            case "mulpd": asm.mulpd(xmm1, __xmmword_ptr[rdi]); break;
+            case "movaps store": asm.movaps(__xmmword_ptr[rdi], xmm2); break;
+            default: asm.movdqa(__xmmword_ptr[rdi], xmm2); break;
+        }
+        asm.add(rax, 1);
+    }, _ => { }, UniJit.Runtime.Dispatch.Signals.SIGSEGV);
+
     /// <summary>ldmxcsr unmasks ZE part-way through a translated loop: the region ends after it (MXCSR's
     /// control bits changed), the next entry is refused (an exception unmasked), and the interpreter
     /// raises SIGFPE at the division by zero with the state the interpreter alone leaves.</summary>
