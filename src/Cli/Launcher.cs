@@ -217,7 +217,7 @@ public static partial class Launcher
         Console.Error.WriteLine($"unijit: stats:   blocks decoded            {p.Blocks.Decoded,14:N0} ({p.Blocks.Invalidated:N0} invalidated)");
         Console.Error.WriteLine($"unijit: stats:   regions compiled          {p.RegionsCompiled,14:N0} ({p.CompileFailures:N0} failed)");
         Console.Error.WriteLine($"unijit: stats:   region entries            {p.RegionEntries,14:N0} (from the dispatcher)");
-        Console.Error.WriteLine($"unijit: stats:   chained region exits      {p.ChainHits,14:N0}");
+        Console.Error.WriteLine($"unijit: stats:   chained region exits      {cpu.S->ChainHits,14:N0}");
         Console.Error.WriteLine($"unijit: stats:   IL bytes                  {p.IlBytes,14:N0}");
         Console.Error.WriteLine($"unijit: stats:   translation time (ms)     {p.CompileTime.TotalMilliseconds,14:N1} (RyuJIT {p.JitTime.TotalMilliseconds:N1})");
     }

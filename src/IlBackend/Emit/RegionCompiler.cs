@@ -331,40 +331,77 @@ public sealed unsafe class RegionCompiler : ICompiler
             SpillXmm();
             StoreRipAndCount(next);
             LeaveMxcsr();
-            // Chaining: an exit to a known address continues in the region translated there, if any,
-            // as a tail call (the state is already stored, exactly as the dispatcher would see it).
+            // Chaining: an exit continues in the region translated at its target, if any, as a tail call
+            // (the state is already stored, exactly as the dispatcher would see it). The candidate is the
+            // exit's link (a known target) or the jump cache's entry (a computed one); it is used when it
+            // starts at the target and is still valid, else RegionContext.Resolve finds one (or none).
             var plain = il.DefineLabel();
-            var popPlain = il.DefineLabel();
-            var haveLink = il.DefineLabel();
+            var dynamicExit = il.DefineLabel();
+            var test = il.DefineLabel();
+            var resolve = il.DefineLabel();
+            var chain = il.DefineLabel();
+            var cand = il.DeclareLocal(typeof(CompiledRegion));
             // A pending signal: back to the dispatcher, which delivers it.
             LdAttention();
             il.Emit(OpCodes.Brtrue, plain);
             il.Emit(OpCodes.Ldloc, linkSlot);
             il.Emit(OpCodes.Ldc_I4_0);
-            il.Emit(OpCodes.Bge, haveLink);
+            il.Emit(OpCodes.Blt, dynamicExit);
             il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, typeof(RegionContext).GetField(nameof(RegionContext.Links))!);
+            il.Emit(OpCodes.Ldloc, linkSlot);
+            il.Emit(OpCodes.Ldelem_Ref);
+            il.Emit(OpCodes.Br, test);
+            il.MarkLabel(dynamicExit);
+            il.Emit(OpCodes.Ldarg_0);
+            il.Emit(OpCodes.Ldfld, typeof(RegionContext).GetField(nameof(RegionContext.JumpCache))!);
             il.Emit(OpCodes.Ldloc, next);
-            em.Call(typeof(RegionContext).GetMethod(nameof(RegionContext.LinkDynamic))!);
-            var call = il.DefineLabel();
-            il.Emit(OpCodes.Br, call);
-            il.MarkLabel(haveLink);
+            il.Emit(OpCodes.Ldloc, next);
+            il.Emit(OpCodes.Ldc_I4, 12);
+            il.Emit(OpCodes.Shr_Un);
+            il.Emit(OpCodes.Xor);
+            il.Emit(OpCodes.Conv_I4);
+            il.Emit(OpCodes.Ldc_I4, GuestProcess.JumpMask);
+            il.Emit(OpCodes.And);
+            il.Emit(OpCodes.Ldelem_Ref);
+            il.MarkLabel(test);
+            il.Emit(OpCodes.Stloc, cand);
+            il.Emit(OpCodes.Ldloc, cand);
+            il.Emit(OpCodes.Brfalse, resolve);
+            il.Emit(OpCodes.Ldloc, cand);
+            il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.Start))!);
+            il.Emit(OpCodes.Ldloc, next);
+            il.Emit(OpCodes.Bne_Un, resolve);
+            il.Emit(OpCodes.Ldloc, cand);
+            il.Emit(OpCodes.Volatile);
+            il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.Valid))!);
+            il.Emit(OpCodes.Brtrue, chain);
+            il.MarkLabel(resolve);
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldloc, linkSlot);
-            em.Call(typeof(RegionContext).GetMethod(nameof(RegionContext.Link))!);
-            il.MarkLabel(call);
+            il.Emit(OpCodes.Ldloc, next);
+            em.Call(typeof(RegionContext).GetMethod(nameof(RegionContext.Resolve))!);
+            il.Emit(OpCodes.Stloc, cand);
+            il.Emit(OpCodes.Ldloc, cand);
+            il.Emit(OpCodes.Brfalse, plain);
+            il.MarkLabel(chain);
+            em.LdStateAddr(StateLayout.ChainHits);
             il.Emit(OpCodes.Dup);
-            il.Emit(OpCodes.Brfalse, popPlain);
+            il.Emit(OpCodes.Ldind_I8);
+            il.Emit(OpCodes.Ldc_I8, 1L);
+            il.Emit(OpCodes.Add);
+            il.Emit(OpCodes.Stind_I8);
+            il.Emit(OpCodes.Ldloc, cand);
+            il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.Code))!);
             il.Emit(OpCodes.Ldarg_1);
             il.Emit(OpCodes.Ldarg_2);
             il.Emit(OpCodes.Tailcall);
             il.Emit(OpCodes.Callvirt, typeof(RegionCode).GetMethod("Invoke")!);
             il.Emit(OpCodes.Ret);
-            il.MarkLabel(popPlain);
-            il.Emit(OpCodes.Pop);
             il.MarkLabel(plain);
             il.Emit(OpCodes.Ret);
             IlSize = il.ILOffset;
-            var ctx = new RegionContext(fallbackInsns.ToArray(), linkTargets.ToArray(), process);
+            var ctx = new RegionContext(fallbackInsns.ToArray(), linkTargets.Count, process);
             return (RegionCode)method.CreateDelegate(typeof(RegionCode), ctx);
         }
 

@@ -7,39 +7,29 @@ namespace UniJit.IlBackend.Emit;
 /// <summary>What a translated region closes over: the decoded instructions that fall back to
 /// interpreter handlers (passed to them by reference, as the interpreter does), and its links:
 /// for each exit with a known target, the translated region there once one exists, so the exit
-/// tail-calls it instead of returning to the dispatcher (block chaining). The region's epilogue does
-/// not chain while a signal asks for attention, so the dispatcher can deliver it.</summary>
-public sealed class RegionContext(Instruction[] insns, ulong[] linkTargets, GuestProcess process)
+/// tail-calls it instead of returning to the dispatcher (block chaining). Exits to computed addresses
+/// look in the process's <see cref="GuestProcess.JumpCache"/>. The region's epilogue tests a cached
+/// region inline (its start and <see cref="CompiledRegion.Valid"/>) and calls <see cref="Resolve"/> only when
+/// that test fails. It does not chain while a signal asks for
+/// attention, so the dispatcher can deliver it.</summary>
+public sealed class RegionContext(Instruction[] insns, int links, GuestProcess process)
 {
     public readonly Instruction[] Insns = insns;
-    readonly ulong[] linkTargets = linkTargets;
-    readonly CompiledRegion?[] links = new CompiledRegion?[linkTargets.Length];
+    /// <summary>Per exit slot, the region last found at its target (checked before use).</summary>
+    public readonly CompiledRegion?[] Links = new CompiledRegion?[links];
+    /// <summary>The process's cache of regions by computed target (<see cref="GuestProcess.JumpCache"/>).</summary>
+    public readonly CompiledRegion?[] JumpCache = process.JumpCache;
     readonly GuestProcess process = process;
 
-    /// <summary>The code to continue with at exit <paramref name="slot"/>, or null to return to the dispatcher.</summary>
-    public RegionCode? Link(int slot)
-    {
-        var r = links[slot];
-        if (r == null || !r.IsValid)
-        {
-            r = Resolve(linkTargets[slot]);
-            links[slot] = r;
-            if (r == null) return null;
-        }
-        process.ChainHits++;
-        return r.Code;
-    }
-
-    /// <summary>The code to continue with at a computed address (returns, indirect jumps and calls).</summary>
-    public RegionCode? LinkDynamic(ulong target)
+    /// <summary>The region to continue with at <paramref name="target"/>, the target of exit
+    /// <paramref name="slot"/> (or a computed address when the slot is negative: a return, an indirect
+    /// jump or call), or null to return to the dispatcher. What it finds is kept for the inline test.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public CompiledRegion? Resolve(int slot, ulong target)
     {
         var r = process.LookupCompiled(target);
-        if (r == null) return null;
-        process.ChainHits++;
-        return r.Code;
+        if (slot >= 0) Links[slot] = r;
+        else if (r != null) JumpCache[GuestProcess.JumpSlot(target)] = r;
+        return r;
     }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    CompiledRegion? Resolve(ulong target) =>
-        process.Blocks.TryGet(target, out var b) && b.Valid && b.Compiled is { } c ? c : null;
 }

@@ -15,4 +15,5 @@ public static class StateLayout
     public static readonly int HandlerIp = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.HandlerIp));
     public static readonly int Retry = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Retry));
     public static readonly int InstructionCount = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.InstructionCount));
+    public static readonly int ChainHits = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.ChainHits));
 }

@@ -82,6 +82,7 @@ public sealed class BlockCache
             {
                 if (!b.Valid) continue;
                 b.Valid = false;
+                if (b.Compiled is { } c) c.Valid = false;
                 b.Compiled = null;
                 blocks.TryRemove(new KeyValuePair<ulong, Block>(b.Start, b));
                 Invalidated++;

@@ -43,8 +43,6 @@ public sealed unsafe class GuestProcess
     public int HotThreshold = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_HOT"), out var h) && h > 0 ? h : 10000;
 
     public long RegionsCompiled, RegionEntries, CompileFailures;
-    /// <summary>Region exits that continued straight into another translated region.</summary>
-    public long ChainHits;
     public long IlBytes;
     public TimeSpan CompileTime, JitTime;
 
@@ -60,6 +58,14 @@ public sealed unsafe class GuestProcess
         }
         return b.Valid && b.Compiled is { } c ? c : null;
     }
+
+    /// <summary>Translated regions by computed target (returns, indirect jumps and calls), direct-mapped
+    /// by <see cref="JumpSlot"/>, like qemu's tb_jmp_cache: a region's exit to a computed address tests
+    /// the entry here inline (start and <see cref="CompiledRegion.Valid"/>) before it asks
+    /// <see cref="LookupCompiled"/>. Entries are references, so a reader on another thread sees a whole one.</summary>
+    public readonly CompiledRegion?[] JumpCache = new CompiledRegion?[JumpMask + 1];
+    public const int JumpMask = (1 << 12) - 1;
+    public static int JumpSlot(ulong rip) => (int)((rip ^ (rip >> 12)) & JumpMask);
 
     const int FastMask = (1 << 14) - 1;
     readonly Block?[] fast = new Block?[FastMask + 1];

@@ -12,8 +12,17 @@ public sealed class CompiledRegion(RegionCode code, int instructions, int ilByte
     public readonly int Instructions = instructions;
     public readonly int IlBytes = ilBytes;
     /// <summary>The block the region starts at; the region is dropped with it.</summary>
-    public Block? Entry { get; set; }
-    public bool IsValid => Entry is { Valid: true } e && ReferenceEquals(e.Compiled, this);
+    public Block? Entry
+    {
+        get => entry;
+        set { entry = value; Start = value?.Start ?? 0; }
+    }
+    Block? entry;
+    /// <summary>The guest address the region starts at (its entry block's).</summary>
+    public ulong Start;
+    /// <summary>False once the entry block is dropped (its page written, unmapped or re-protected):
+    /// chained exits test this one field before they jump here.</summary>
+    public volatile bool Valid = true;
     /// <summary>Time RyuJIT took to compile the method to machine code.</summary>
     public TimeSpan JitTime { get; init; }
 }

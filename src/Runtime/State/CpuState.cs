@@ -34,6 +34,8 @@ public unsafe struct CpuState
     public X87State Fpu;
 
     public ulong InstructionCount;
+    /// <summary>Region exits that continued straight into another translated region (for --stats).</summary>
+    public ulong ChainHits;
 
     /// <summary>The instruction a translated region is running through its interpreter handler. Only
     /// those handlers throw inside translated code (which has no exception handler of its own, so that
