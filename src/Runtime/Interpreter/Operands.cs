@@ -94,11 +94,47 @@ public static unsafe class Operands
         return a;
     }
 
+    /// <summary>Operand <paramref name="op"/>'s kind. Iced's <see cref="Instruction.GetOpKind"/> is a switch
+    /// RyuJIT does not inline; this one is, and folds to one field read when <paramref name="op"/> is a
+    /// constant, as it is in every handler.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static OpKind Kind(in Instruction i, int op) => op switch
+    {
+        0 => i.Op0Kind,
+        1 => i.Op1Kind,
+        2 => i.Op2Kind,
+        _ => i.GetOpKind(op),
+    };
+
+    /// <summary>Operand <paramref name="op"/>'s register (see <see cref="Kind"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Register Reg(in Instruction i, int op) => op switch
+    {
+        0 => i.Op0Register,
+        1 => i.Op1Register,
+        2 => i.Op2Register,
+        _ => i.GetOpRegister(op),
+    };
+
+    /// <summary>The value of an immediate operand of kind <paramref name="k"/>, sign-extended as the
+    /// CPU uses it (what Iced's <see cref="Instruction.GetImmediate"/> returns).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Imm(in Instruction i, OpKind k, int op) => k switch
+    {
+        OpKind.Immediate8 => i.Immediate8,
+        OpKind.Immediate8to32 => (ulong)i.Immediate8to32,
+        OpKind.Immediate8to64 => (ulong)i.Immediate8to64,
+        OpKind.Immediate32 => i.Immediate32,
+        OpKind.Immediate32to64 => (ulong)i.Immediate32to64,
+        _ => i.GetImmediate(op),
+    };
+
     /// <summary>Operand size in bytes of operand <paramref name="op"/> (register or memory).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Size(in Instruction i, int op)
     {
-        var k = i.GetOpKind(op);
-        if (k == OpKind.Register) return regSize[(int)i.GetOpRegister(op)];
+        var k = Kind(in i, op);
+        if (k == OpKind.Register) return regSize[(int)Reg(in i, op)];
         if (k == OpKind.Memory) return i.MemorySize.GetSize();
         return k switch
         {
@@ -111,19 +147,22 @@ public static unsafe class Operands
 
     /// <summary>Reads operand <paramref name="op"/> at <paramref name="size"/> bytes, zero-extended
     /// (immediates come sign-extended to the operand size, as the CPU uses them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Read(CpuState* s, in Instruction i, int op, int size)
     {
-        switch (i.GetOpKind(op))
+        var k = Kind(in i, op);
+        switch (k)
         {
-            case OpKind.Register: return ReadReg(s, i.GetOpRegister(op));
+            case OpKind.Register: return ReadReg(s, Reg(in i, op));
             case OpKind.Memory: return GuestMemory.Read(Ea(s, in i), size);
-            default: return i.GetImmediate(op) & Semantics.Flags.Mask(size);
+            default: return Imm(in i, k, op) & Semantics.Flags.Mask(size);
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Write(CpuState* s, in Instruction i, int op, int size, ulong value)
     {
-        if (i.GetOpKind(op) == OpKind.Register) WriteReg(s, i.GetOpRegister(op), value);
+        if (Kind(in i, op) == OpKind.Register) WriteReg(s, Reg(in i, op), value);
         else GuestMemory.Write(Ea(s, in i), size, value);
     }
 

@@ -169,7 +169,7 @@ public static unsafe partial class SseHandlers
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static V Src(CpuState* s, in Instruction i, int op)
     {
-        if (i.GetOpKind(op) == OpKind.Register) return *X(s, i.GetOpRegister(op));
+        if (Operands.Kind(in i, op) == OpKind.Register) return *X(s, Operands.Reg(in i, op));
         return Load(s, in i);
     }
 
