@@ -30,8 +30,11 @@ public static class RegionBuilder
     /// on a cold path, would mostly cost compile time.</summary>
     public const int MaxCalleeInstructions = 64, MaxCalleeBlocks = 8;
 
-    public static Region Build(BlockCache cache, Block entry)
+    /// <summary>The region entered at <paramref name="entry"/>; with <paramref name="executedOnly"/>, only
+    /// blocks that have run (interpreted, or inside another region) join it, and only callees that have.</summary>
+    public static Region Build(BlockCache cache, Block entry, bool executedOnly = false)
     {
+        bool Ran(Block b) => !executedOnly || b.ExecCount > 0 || b.Translated;
         var blocks = new List<Block> { entry };
         var seen = new HashSet<ulong> { entry.Start };
         var callees = new Queue<ulong>();
@@ -53,7 +56,7 @@ public static class RegionBuilder
             {
                 if (seen.Contains(target) || blocks.Count >= MaxBlocks) continue;
                 seen.Add(target);
-                if (Get(target) is not { } nb || count + nb.Insns.Length > MaxInstructions) continue;
+                if (Get(target) is not { } nb || !Ran(nb) || count + nb.Insns.Length > MaxInstructions) continue;
                 count += nb.Insns.Length;
                 blocks.Add(nb);
                 work.Enqueue(nb);
@@ -63,7 +66,7 @@ public static class RegionBuilder
         while (callees.Count > 0)
         {
             ulong start = callees.Dequeue();
-            if (seen.Contains(start)) continue;
+            if (seen.Contains(start) || executedOnly && !(cache.TryGet(start, out var first) && Ran(first))) continue;
             var body = new List<Block>();
             var bodySeen = new HashSet<ulong> { start };
             var pending = new Queue<ulong>();

@@ -17,6 +17,8 @@ public sealed unsafe class Block
     public bool Valid = true;
     /// <summary>The translated region that starts here (IL tier), or null while interpreted.</summary>
     public CompiledRegion? Compiled;
+    /// <summary>Set once the block is part of a translated region (it may run there without being counted).</summary>
+    public bool Translated;
     /// <summary>Set once the IL tier was asked for this block (so it is not asked again).</summary>
     public bool CompileRequested;
 
