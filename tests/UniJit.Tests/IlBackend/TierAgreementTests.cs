@@ -588,6 +588,51 @@ public unsafe class TierAgreementTests
         Assert.Equal(expected, cpu.S->Gpr[12]);
     }
 
+    /// <summary>Promoted by hotness, a region keeps to code that has run: a path first taken after the
+    /// loop was translated (here the last of 30 000 iterations) is not in the region, which leaves for it,
+    /// and the interpreter runs it; --tier=jit translates it with the loop. All three tiers agree.</summary>
+    [Fact]
+    public void PathFirstTakenAfterPromotionLeavesTheRegion()
+    {
+        var asm = new Assembler(64);
+        var loop = asm.CreateLabel();
+        var rare = asm.CreateLabel();
+        var skip = asm.CreateLabel();
+        asm.mov(ecx, 30_000);
+        asm.mov(rdi, GuestCode.DataAddress);
+        asm.xor(eax, eax);
+        asm.xor(r8d, r8d);
+        asm.Label(ref loop);
+        asm.cmp(rcx, 1);
+        asm.jne(skip);
+        asm.Label(ref rare);
+        asm.add(r8, 12345);
+        asm.imul(r9, rax, 7);
+        asm.mov(__qword_ptr[rdi], r9);
+        asm.Label(ref skip);
+        asm.add(rax, rcx);
+        asm.sub(rcx, 1);
+        asm.jne(loop);
+        asm.mov(eax, 60);
+        asm.xor(edi, edi);
+        asm.syscall();
+        var stream = new MemoryStream();
+        var result = asm.Assemble(new StreamCodeWriter(stream), GuestCode.CodeAddress, BlockEncoderOptions.ReturnNewInstructionOffsets);
+        ulong rareStart = result.GetLabelRIP(rare);
+        var code = stream.ToArray();
+
+        ulong[] Regs(Cpu c) => Enumerable.Range(0, 16).Select(i => c.S->Gpr[i]).Append(GuestMemory.Read64(GuestCode.DataAddress)).ToArray();
+        var interp = Regs(GuestCode.RunBytes(code, null, Tier.Interp));
+        var jit = GuestCode.RunBytes(code, null, Tier.Jit);
+        Assert.Equal(interp, Regs(jit));
+        Assert.True(jit.Process.Blocks.TryGet(rareStart, out var jb) && jb.Translated, "--tier=jit translates the path with the loop");
+        var auto = GuestCode.RunBytes(code, null, Tier.Auto);
+        Assert.Equal(interp, Regs(auto));
+        Assert.True(auto.S->InstructionCount > 0, "the loop was translated");
+        Assert.True(auto.Process.Blocks.TryGet(rareStart, out var ab) && !ab.Translated && ab.ExecCount == 1,
+            "the path that ran only after promotion stays out of the region and runs interpreted");
+    }
+
     /// <summary>A loop that runs through more code than one region holds: regions exit into each
     /// other a million times. Chained exits are tail calls, so this must neither overflow the host
     /// stack nor differ from the interpreter.</summary>
