@@ -121,8 +121,10 @@ public static class RegionBuilder
                 if (last.Op0Kind == OpKind.NearBranch64) yield return last.NearBranchTarget;
                 break;
             case FlowControl.Call:
-                // The return address: a ret translated in this region comes back here inline.
-                if (last.Op0Kind == OpKind.NearBranch64) yield return b.End;
+            case FlowControl.IndirectCall:
+                // The return address: a ret translated in this region comes back here inline, and a
+                // callee outside it returns here through the method's entry for it (RegionCompiler.Entries).
+                yield return b.End;
                 break;
         }
     }

@@ -47,7 +47,11 @@ public sealed unsafe class RegionCompiler : ICompiler
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         code(null!, null);
         var jit = System.Diagnostics.Stopwatch.GetElapsedTime(t0);
-        return new CompiledRegion(code, region.InstructionCount, c.IlSize) { JitTime = jit };
+        return new CompiledRegion(code, region.InstructionCount, c.IlSize)
+        {
+            JitTime = jit,
+            Others = c.Entries.Skip(1).Select((b, k) => new CompiledRegion(code, 0, 0) { Entry = b, EntryIndex = k + 1 }).ToArray(),
+        };
     }
 
     internal sealed class Compilation
@@ -113,7 +117,22 @@ public sealed unsafe class RegionCompiler : ICompiler
             em.CheckAccess = CheckAccess;
             foreach (var b in region.Blocks) labels[b.Start] = il.DefineLabel();
             blockAt = region.Blocks.ToDictionary(b => b.Start);
+            Entries.Add(region.Entry);
+            foreach (var b in region.Blocks)
+                if (b.Insns.Length > 0 && b.Insns[^1].FlowControl is FlowControl.Call or FlowControl.IndirectCall
+                    && blockAt.TryGetValue(b.End, out var after) && !Entries.Contains(after) && Entries.Count < MaxEntries)
+                    Entries.Add(after);
         }
+
+        /// <summary>Where the method may be entered: the region's start, then the blocks its calls return
+        /// to. A callee that is not in the region returns through the dispatcher or a chained exit; without
+        /// these entries the return address would be interpreted until it became hot and got a region of
+        /// its own. The prologue loads the registers and branches to the entry the caller chose
+        /// (<see cref="CpuState.EntryIndex"/>). Any block may begin a run this way: a block's code
+        /// reads the flags from the state unless a producer in the same block precedes it, and an
+        /// in-region branch stores whatever flags its target reads.</summary>
+        public readonly List<Block> Entries = new();
+        const int MaxEntries = 32;
 
         public IlEmitter Em => em;
 
@@ -303,6 +322,12 @@ public sealed unsafe class RegionCompiler : ICompiler
             int written = regionWritten;
             em.Reload(regionUsed);
             ReloadXmm();
+            if (Entries.Count > 1)
+            {
+                em.LdStateAddr(StateLayout.EntryIndex);
+                il.Emit(OpCodes.Ldind_I4);
+                il.Emit(OpCodes.Switch, Entries.Select(b => labels[b.Start]).ToArray());
+            }
             // No exception handler: a region with a catch keeps every local the catch reads in the stack
             // frame, and those are the guest registers. Nothing inline throws (a memory access or an
             // SSE helper that would fault leaves through a slow path instead, see below); only the
@@ -389,6 +414,10 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Ldloc, cand);
             il.Emit(OpCodes.Brfalse, plain);
             il.MarkLabel(chain);
+            em.LdStateAddr(StateLayout.EntryIndex);
+            il.Emit(OpCodes.Ldloc, cand);
+            il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.EntryIndex))!);
+            il.Emit(OpCodes.Stind_I4);
             em.LdStateAddr(StateLayout.ChainHits);
             il.Emit(OpCodes.Dup);
             il.Emit(OpCodes.Ldind_I8);

@@ -13,6 +13,7 @@ public static class StateLayout
     public static readonly int GsBase = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.GsBase));
     public static readonly int Attention = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Attention));
     public static readonly int HandlerIp = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.HandlerIp));
+    public static readonly int EntryIndex = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.EntryIndex));
     public static readonly int Retry = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Retry));
     public static readonly int InstructionCount = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.InstructionCount));
     public static readonly int ChainHits = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.ChainHits));

@@ -82,7 +82,7 @@ public sealed class BlockCache
             {
                 if (!b.Valid) continue;
                 b.Valid = false;
-                if (b.Compiled is { } c) c.Valid = false;
+                if (b.Compiled is { } c) c.Invalidate();
                 b.Compiled = null;
                 blocks.TryRemove(new KeyValuePair<ulong, Block>(b.Start, b));
                 Invalidated++;

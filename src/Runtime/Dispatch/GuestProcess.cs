@@ -107,6 +107,7 @@ public sealed unsafe class GuestProcess
                 {
                     regionEntries++;
                     // Inside translated code only interpreter handlers throw, with the registers stored.
+                    s->EntryIndex = compiled.EntryIndex;
                     try { compiled.Code(cpu, s); }
                     catch (GuestFaultException f) { s->Rip = s->HandlerIp; Fault(cpu, s->Rip, f); }
                     catch (GuestSignalException g) { s->Rip = s->HandlerIp; Signal(cpu, g); }
@@ -197,6 +198,8 @@ public sealed unsafe class GuestProcess
         if (r == null || !block.Valid) return null;
         r.Entry = block;
         block.Compiled = r;
+        foreach (var o in r.Others)
+            if (o.Entry is { Valid: true, Compiled: null } b) b.Compiled = o;
         RegionsCompiled++;
         IlBytes += r.IlBytes;
         JitTime += r.JitTime;

@@ -23,6 +23,22 @@ public sealed class CompiledRegion(RegionCode code, int instructions, int ilByte
     /// <summary>False once the entry block is dropped (its page written, unmapped or re-protected):
     /// chained exits test this one field before they jump here.</summary>
     public volatile bool Valid = true;
+    /// <summary>Which of the method's entries this is (0: the region's start): the caller stores it in
+    /// <see cref="CpuState.EntryIndex"/> and the method's prologue branches to that block.</summary>
+    public int EntryIndex;
+    /// <summary>The region's other entries (blocks a call inside it returns to), published with it.</summary>
+    public CompiledRegion[] Others = [];
+
+    /// <summary>Drops the region and every entry into it.</summary>
+    public void Invalidate()
+    {
+        Valid = false;
+        foreach (var o in Others)
+        {
+            o.Valid = false;
+            if (o.Entry is { } b && ReferenceEquals(b.Compiled, o)) b.Compiled = null;
+        }
+    }
     /// <summary>Time RyuJIT took to compile the method to machine code.</summary>
     public TimeSpan JitTime { get; init; }
 }

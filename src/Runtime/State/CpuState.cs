@@ -48,6 +48,10 @@ public unsafe struct CpuState
     /// interpreter runs the instruction again and raises it.</summary>
     public int Retry;
 
+    /// <summary>The entry of a translated region's method to start at (<see cref="Dispatch.CompiledRegion.EntryIndex"/>),
+    /// stored by whoever calls it.</summary>
+    public int EntryIndex;
+
     /// <summary>Translated code running under the guest MXCSR stores each floating-point result here
     /// (the low quadword), so that RyuJIT cannot drop an operation whose result the guest never reads:
     /// its exception flags are part of the result (<see cref="Semantics.SseMxcsr.RegionEnter"/>).</summary>

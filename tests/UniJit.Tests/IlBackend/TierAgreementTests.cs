@@ -633,6 +633,127 @@ public unsafe class TierAgreementTests
             "the path that ran only after promotion stays out of the region and runs interpreted");
     }
 
+    /// <summary>A loop that calls through a register: the callee is its own region, and its ret comes
+    /// back into the loop's region through the method's entry for the return address (not the
+    /// interpreter, and not a third region). All tiers agree.</summary>
+    [Fact]
+    public void ReturnFromAnotherRegionEntersTheCallersRegion()
+    {
+        var asm = new Assembler(64);
+        var loop = asm.CreateLabel();
+        var fn = asm.CreateLabel();
+        var back = asm.CreateLabel();
+        var done = asm.CreateLabel();
+        asm.mov(ecx, 30_000);
+        asm.xor(r12d, r12d);
+        asm.lea(rbx, __[fn]);
+        asm.jmp(loop); // so that the loop's head, not the return address, is the first block to get hot
+        asm.Label(ref loop);
+        asm.mov(edi, ecx);
+        asm.call(rbx);
+        asm.Label(ref back);
+        asm.add(r12, rax);
+        asm.cmp(r12, 7);
+        asm.setb(sil);
+        asm.sub(ecx, 1);
+        asm.jne(loop);
+        asm.jmp(done);
+        asm.Label(ref fn);
+        asm.lea(rax, __[rdi + rdi * 2 + 1]);
+        asm.ret();
+        asm.Label(ref done);
+        asm.mov(eax, 60);
+        asm.xor(edi, edi);
+        asm.syscall();
+        var stream = new MemoryStream();
+        var result = asm.Assemble(new StreamCodeWriter(stream), GuestCode.CodeAddress, BlockEncoderOptions.ReturnNewInstructionOffsets);
+        ulong backStart = result.GetLabelRIP(back);
+        var code = stream.ToArray();
+
+        ulong[] Regs(Cpu c) => Enumerable.Range(0, 16).Select(i => c.S->Gpr[i]).Append(UniJit.Runtime.Semantics.Flags.Get(c.S) & 0x8D5).ToArray();
+        var interp = Regs(GuestCode.RunBytes(code, null, Tier.Interp));
+        foreach (var tier in new[] { Tier.Auto, Tier.Jit })
+        {
+            var cpu = GuestCode.RunBytes(code, null, tier);
+            Assert.Equal(interp, Regs(cpu));
+            Assert.True(cpu.Process.Blocks.TryGet(backStart, out var b) && b.Compiled is { EntryIndex: > 0 },
+                $"{tier}: the return address is an entry of the loop's region");
+        }
+    }
+
+    /// <summary>A region whose return-address entry is on another page than its start: the code
+    /// rewrites an instruction on the start's page (the loop head's increment, 1 → 2) halfway through.
+    /// That drops the region and its other entries with it; the return block itself is not written,
+    /// yet the ret into it must not reach the old method (which still adds 1).</summary>
+    [Fact]
+    public void RewritingARegionDropsItsOtherEntries()
+    {
+        byte[] Payload(ulong at, out ulong back, out ulong fnAt)
+        {
+            var asm = new Assembler(64);
+            var head = asm.CreateLabel();
+            var backLabel = asm.CreateLabel();
+            var fn = asm.CreateLabel();
+            var skip = asm.CreateLabel();
+            var done = asm.CreateLabel();
+            asm.Label(ref head);
+            asm.add(r13, 1);            // 49 83 c5 01: the immediate is the last byte
+            asm.mov(edi, ecx);
+            asm.call(rbx);
+            asm.Label(ref backLabel);   // placed at a page start, the head just before it
+            asm.add(r12, rax);
+            asm.sub(ecx, 1);
+            asm.jne(head);
+            asm.jmp(done);
+            asm.Label(ref fn);
+            asm.cmp(edi, 1500);
+            asm.jne(skip);
+            asm.mov(__byte_ptr[r14], 2);
+            asm.Label(ref skip);
+            asm.lea(rax, __[rdi + 1]);
+            asm.ret();
+            asm.Label(ref done);
+            asm.mov(eax, 60);
+            asm.xor(edi, edi);
+            asm.syscall();
+            var stream = new MemoryStream();
+            var r = asm.Assemble(new StreamCodeWriter(stream), at, BlockEncoderOptions.ReturnNewInstructionOffsets);
+            back = r.GetLabelRIP(backLabel);
+            fnAt = r.GetLabelRIP(fn);
+            return stream.ToArray();
+        }
+        Payload(0, out ulong backOffset, out _);
+        ulong start = GuestCode.DataAddress + 0x2000 - backOffset;
+        var payload = Payload(start, out ulong back, out ulong fnAt);
+        Assert.Equal(GuestCode.DataAddress + 0x2000, back);
+        Assert.Equal(new byte[] { 0x49, 0x83, 0xC5, 0x01 }, payload[..4]); // the head's add r13, 1
+        var enter = new Assembler(64);
+        enter.xor(r13d, r13d);
+        enter.xor(r12d, r12d);
+        enter.mov(ecx, 3000);
+        enter.mov(rbx, fnAt);
+        enter.mov(r14, start + 3);
+        enter.mov(rax, start);
+        enter.jmp(rax);
+        enter.mov(eax, 60);
+        enter.xor(edi, edi);
+        enter.syscall();
+        var stream = new MemoryStream();
+        enter.Assemble(new StreamCodeWriter(stream), GuestCode.CodeAddress);
+        var code = stream.ToArray();
+        void Setup(Cpu c)
+        {
+            UniJit.Runtime.Memory.AddressSpace.Protect(GuestCode.DataAddress, GuestCode.DataSize, 7);
+            GuestMemory.WriteBytes(start, payload);
+        }
+
+        ulong[] Regs(Cpu c) => Enumerable.Range(0, 16).Select(i => c.S->Gpr[i]).ToArray();
+        var interp = Regs(GuestCode.RunBytes(code, Setup, Tier.Interp));
+        Assert.Equal(1501UL + 2 * 1499UL, interp[13]); // +1 for ecx = 3000..1500 (the patch lands during 1500), then +2
+        Assert.Equal(interp, Regs(GuestCode.RunBytes(code, Setup, Tier.Jit)));
+        Assert.Equal(interp, Regs(GuestCode.RunBytes(code, Setup, Tier.Auto)));
+    }
+
     /// <summary>A loop that runs through more code than one region holds: regions exit into each
     /// other a million times. Chained exits are tail calls, so this must neither overflow the host
     /// stack nor differ from the interpreter.</summary>
