@@ -68,8 +68,17 @@ foreach (var r in runners.Skip(1)) header.Add($"{r.name}/native");
 foreach (var t in tiers) if (qemu != null) header.Add($"unijit-{t}/qemu");
 foreach (var r in runners) header.Add($"{r.name} MB");
 Console.WriteLine(string.Join(" | ", header));
-var ratios = runners.ToDictionary(r => r.name, _ => new List<double>());
-var vsQemu = tiers.ToDictionary(t => t, _ => new List<double>());
+// Geometric means per group (the C suite, the Python workloads, the start-up rows), over the rows whose
+// denominator is measurable: a CPU time of 0.000 (below /usr/bin/time's 10 ms) gives no ratio.
+static string Group(string name) => name.StartsWith("py-") ? "python" : name.StartsWith("startup-") ? "startup" : "C suite";
+var ratios = new Dictionary<(string group, string runner), List<double>>();
+var vsQemu = new Dictionary<(string group, string tier), List<double>>();
+void AddRatio<TKey>(Dictionary<TKey, List<double>> d, TKey key, double r) where TKey : notnull
+{
+    if (!d.TryGetValue(key, out var l)) d[key] = l = new List<double>();
+    l.Add(r);
+}
+static string Ratio(double num, double den) => den < 0.005 ? "n/a" : (num / den).ToString("F2", CultureInfo.InvariantCulture) + "x";
 
 var cases = new List<(string name, string exe, string[] args)>();
 foreach (var (name, src, cmd) in programs)
@@ -113,24 +122,22 @@ foreach (var (name, exe, caseArgs) in cases)
     foreach (var r in runners) row.Add(med[r.name].ToString("F3", CultureInfo.InvariantCulture));
     foreach (var r in runners.Skip(1))
     {
-        double ratio = med[r.name] / med["native"];
-        ratios[r.name].Add(ratio);
-        row.Add(ratio.ToString("F2", CultureInfo.InvariantCulture) + "x");
+        if (med["native"] >= 0.005) AddRatio(ratios, (Group(name), r.name), med[r.name] / med["native"]);
+        row.Add(Ratio(med[r.name], med["native"]));
     }
     foreach (var t in tiers)
         if (qemu != null)
         {
-            double q = med[$"unijit-{t}"] / med["qemu"];
-            vsQemu[t].Add(q);
-            row.Add(q.ToString("F2", CultureInfo.InvariantCulture) + "x");
+            if (med["qemu"] >= 0.005) AddRatio(vsQemu, (Group(name), t), med[$"unijit-{t}"] / med["qemu"]);
+            row.Add(Ratio(med[$"unijit-{t}"], med["qemu"]));
         }
     foreach (var r in runners) row.Add(haveTime ? (mem[r.name] / 1024.0).ToString("F1", CultureInfo.InvariantCulture) : "-");
     Console.WriteLine(string.Join(" | ", row));
 }
-foreach (var r in runners.Skip(1))
-    Console.WriteLine($"geometric mean {r.name}/native: {GeoMean(ratios[r.name]):F2}x");
-foreach (var t in tiers)
-    if (qemu != null) Console.WriteLine($"geometric mean unijit-{t}/qemu: {GeoMean(vsQemu[t]):F2}x");
+foreach (var ((group, runner), l) in ratios)
+    Console.WriteLine($"geometric mean {runner}/native, {group} ({l.Count} rows): {GeoMean(l):F2}x");
+foreach (var ((group, t), l) in vsQemu)
+    Console.WriteLine($"geometric mean unijit-{t}/qemu, {group} ({l.Count} rows): {GeoMean(l):F2}x");
 return 0;
 
 (double secs, long kb, string output) Measure(string[] cmd)
