@@ -9,9 +9,9 @@ namespace UniJit.IlBackend.Emit;
 /// for each exit with a known target, the translated region there once one exists, so the exit
 /// tail-calls it instead of returning to the dispatcher (block chaining). Exits to computed addresses
 /// look in the process's <see cref="GuestProcess.JumpCache"/>. The region's epilogue tests a cached
-/// region inline (its start and <see cref="CompiledRegion.Valid"/>) and calls <see cref="Resolve"/> only when
-/// that test fails. It does not chain while a signal asks for
-/// attention, so the dispatcher can deliver it.</summary>
+/// region inline (its start and <see cref="CompiledRegion.Valid"/>) and calls <see cref="Resolve"/> only
+/// when that test fails. It does not chain while a signal asks for attention, so the dispatcher can
+/// deliver it.</summary>
 public sealed class RegionContext(Instruction[] insns, int links, GuestProcess process)
 {
     public readonly Instruction[] Insns = insns;

@@ -198,8 +198,9 @@ public sealed unsafe class GuestProcess
         if (r == null || !block.Valid) return null;
         r.Entry = block;
         block.Compiled = r;
+        // The other entries go public only while the region is valid (Invalidate drops those published).
         foreach (var o in r.Others)
-            if (o.Entry is { Valid: true, Compiled: null } b) b.Compiled = o;
+            if (r.Valid && o.Entry is { Valid: true, Compiled: null } b) b.Compiled = o;
         RegionsCompiled++;
         IlBytes += r.IlBytes;
         JitTime += r.JitTime;

@@ -588,6 +588,22 @@ public unsafe class TierAgreementTests
         Assert.Equal(expected, cpu.S->Gpr[12]);
     }
 
+    /// <summary>Assembles <paramref name="asm"/> at <paramref name="at"/> followed by exit(0); the result
+    /// gives the addresses of its labels.</summary>
+    static byte[] AssembleWithExit(Assembler asm, ulong at, out AssemblerResult result)
+    {
+        asm.mov(eax, 60);
+        asm.xor(edi, edi);
+        asm.syscall();
+        var stream = new MemoryStream();
+        result = asm.Assemble(new StreamCodeWriter(stream), at, BlockEncoderOptions.ReturnNewInstructionOffsets);
+        return stream.ToArray();
+    }
+
+    /// <summary>The general registers, and the flags (arithmetic ones).</summary>
+    static ulong[] RegistersAndFlags(Cpu c) =>
+        Enumerable.Range(0, 16).Select(i => c.S->Gpr[i]).Append(UniJit.Runtime.Semantics.Flags.Get(c.S) & 0x8D5).ToArray();
+
     /// <summary>Promoted by hotness, a region keeps to code that has run: a path first taken after the
     /// loop was translated (here the last of 30 000 iterations) is not in the region, which leaves for it,
     /// and the interpreter runs it; --tier=jit translates it with the loop. All three tiers agree.</summary>
@@ -613,15 +629,10 @@ public unsafe class TierAgreementTests
         asm.add(rax, rcx);
         asm.sub(rcx, 1);
         asm.jne(loop);
-        asm.mov(eax, 60);
-        asm.xor(edi, edi);
-        asm.syscall();
-        var stream = new MemoryStream();
-        var result = asm.Assemble(new StreamCodeWriter(stream), GuestCode.CodeAddress, BlockEncoderOptions.ReturnNewInstructionOffsets);
+        var code = AssembleWithExit(asm, GuestCode.CodeAddress, out var result);
         ulong rareStart = result.GetLabelRIP(rare);
-        var code = stream.ToArray();
 
-        ulong[] Regs(Cpu c) => Enumerable.Range(0, 16).Select(i => c.S->Gpr[i]).Append(GuestMemory.Read64(GuestCode.DataAddress)).ToArray();
+        ulong[] Regs(Cpu c) => RegistersAndFlags(c).Append(GuestMemory.Read64(GuestCode.DataAddress)).ToArray();
         var interp = Regs(GuestCode.RunBytes(code, null, Tier.Interp));
         var jit = GuestCode.RunBytes(code, null, Tier.Jit);
         Assert.Equal(interp, Regs(jit));
@@ -662,20 +673,14 @@ public unsafe class TierAgreementTests
         asm.lea(rax, __[rdi + rdi * 2 + 1]);
         asm.ret();
         asm.Label(ref done);
-        asm.mov(eax, 60);
-        asm.xor(edi, edi);
-        asm.syscall();
-        var stream = new MemoryStream();
-        var result = asm.Assemble(new StreamCodeWriter(stream), GuestCode.CodeAddress, BlockEncoderOptions.ReturnNewInstructionOffsets);
+        var code = AssembleWithExit(asm, GuestCode.CodeAddress, out var result);
         ulong backStart = result.GetLabelRIP(back);
-        var code = stream.ToArray();
 
-        ulong[] Regs(Cpu c) => Enumerable.Range(0, 16).Select(i => c.S->Gpr[i]).Append(UniJit.Runtime.Semantics.Flags.Get(c.S) & 0x8D5).ToArray();
-        var interp = Regs(GuestCode.RunBytes(code, null, Tier.Interp));
+        var interp = RegistersAndFlags(GuestCode.RunBytes(code, null, Tier.Interp));
         foreach (var tier in new[] { Tier.Auto, Tier.Jit })
         {
             var cpu = GuestCode.RunBytes(code, null, tier);
-            Assert.Equal(interp, Regs(cpu));
+            Assert.Equal(interp, RegistersAndFlags(cpu));
             Assert.True(cpu.Process.Blocks.TryGet(backStart, out var b) && b.Compiled is { EntryIndex: > 0 },
                 $"{tier}: the return address is an entry of the loop's region");
         }
@@ -713,14 +718,10 @@ public unsafe class TierAgreementTests
             asm.lea(rax, __[rdi + 1]);
             asm.ret();
             asm.Label(ref done);
-            asm.mov(eax, 60);
-            asm.xor(edi, edi);
-            asm.syscall();
-            var stream = new MemoryStream();
-            var r = asm.Assemble(new StreamCodeWriter(stream), at, BlockEncoderOptions.ReturnNewInstructionOffsets);
+            var bytes = AssembleWithExit(asm, at, out var r);
             back = r.GetLabelRIP(backLabel);
             fnAt = r.GetLabelRIP(fn);
-            return stream.ToArray();
+            return bytes;
         }
         Payload(0, out ulong backOffset, out _);
         ulong start = GuestCode.DataAddress + 0x2000 - backOffset;
@@ -735,23 +736,17 @@ public unsafe class TierAgreementTests
         enter.mov(r14, start + 3);
         enter.mov(rax, start);
         enter.jmp(rax);
-        enter.mov(eax, 60);
-        enter.xor(edi, edi);
-        enter.syscall();
-        var stream = new MemoryStream();
-        enter.Assemble(new StreamCodeWriter(stream), GuestCode.CodeAddress);
-        var code = stream.ToArray();
+        var code = AssembleWithExit(enter, GuestCode.CodeAddress, out _);
         void Setup(Cpu c)
         {
             UniJit.Runtime.Memory.AddressSpace.Protect(GuestCode.DataAddress, GuestCode.DataSize, 7);
             GuestMemory.WriteBytes(start, payload);
         }
 
-        ulong[] Regs(Cpu c) => Enumerable.Range(0, 16).Select(i => c.S->Gpr[i]).ToArray();
-        var interp = Regs(GuestCode.RunBytes(code, Setup, Tier.Interp));
+        var interp = RegistersAndFlags(GuestCode.RunBytes(code, Setup, Tier.Interp));
         Assert.Equal(1501UL + 2 * 1499UL, interp[13]); // +1 for ecx = 3000..1500 (the patch lands during 1500), then +2
-        Assert.Equal(interp, Regs(GuestCode.RunBytes(code, Setup, Tier.Jit)));
-        Assert.Equal(interp, Regs(GuestCode.RunBytes(code, Setup, Tier.Auto)));
+        Assert.Equal(interp, RegistersAndFlags(GuestCode.RunBytes(code, Setup, Tier.Jit)));
+        Assert.Equal(interp, RegistersAndFlags(GuestCode.RunBytes(code, Setup, Tier.Auto)));
     }
 
     /// <summary>A loop that runs through more code than one region holds: regions exit into each
