@@ -33,14 +33,16 @@ public sealed unsafe class GuestProcess
     /// <summary>The IL tier, when one is attached; null runs everything in the interpreter.</summary>
     public ICompiler? Compiler;
     /// <summary>Block entries after which <see cref="Tier.Auto"/> translates a block's region.</summary>
-    /// <remarks>10 000: compilation is synchronous and RyuJIT takes 1–20 ms a region, the cost of
+    /// <remarks>3000: compilation is synchronous and RyuJIT takes 1–20 ms a region, the cost of
     /// interpreting ~10^5–10^6 instructions, so a region must run long after it got hot to pay for itself.
-    /// Measured on the loaded 2-core machine (CPU time, docs/PERFORMANCE.md): from 1000 to 10 000,
-    /// python3 -c pass 5.0–6.5 → 2.9–3.4 s, bench/python/fib.py 13.8–15.6 → 9.9–12.8 s, compress within
-    /// noise or better; 30 000 was slower again. (100 → 1000 had already halved python3 -c pass.) A
-    /// background compile thread was also tried and was slower on this loaded machine, so it is not in.
+    /// Measured on the loaded 2-core machine (CPU time, docs/PERFORMANCE.md): from 1000 to 10 000 (third
+    /// session), python3 -c pass 5.0–6.5 → 2.9–3.4 s, fib.py 13.8–15.6 → 9.9–12.8 s; 30 000 was slower again.
+    /// Since regions keep to code that has run (seventh session) they cost about half as much to compile,
+    /// and 10 000 → 3000 made every C benchmark and Python workload faster (compress 0.37 → 0.32, memstr
+    /// 1.36 → 1.09, strings.py 6.98 → 6.01 s) while python3 -c pass got slower (1.60 → 1.94 s).
+    /// A background compile thread was tried and was slower on this loaded machine, so it is not in.
     /// UNIJIT_HOT overrides it.</remarks>
-    public int HotThreshold = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_HOT"), out var h) && h > 0 ? h : 10000;
+    public int HotThreshold = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_HOT"), out var h) && h > 0 ? h : 3000;
 
     public long RegionsCompiled, RegionEntries, CompileFailures;
     public long IlBytes;

@@ -24,7 +24,7 @@ public abstract class ProgramTestsBase(ITestOutputHelper output)
     static readonly TimeSpan NativeTimeout = TimeSpan.FromSeconds(20);
     static readonly TimeSpan GuestTimeout = TimeSpan.FromSeconds(120);
 
-    /// <summary>The auto tier's runs use a low hotness threshold (the default, 10 000 block entries, leaves
+    /// <summary>The auto tier's runs use a low hotness threshold (the default, 3000 block entries, leaves
     /// most of these short programs interpreted), so that they switch from the interpreter to translated
     /// code in mid-run, which is what the auto tier adds to the other two.</summary>
     static readonly IReadOnlyDictionary<string, string> AutoEnvironment =
