@@ -12,6 +12,9 @@ using System.Globalization;
 //
 // --cpu times each run by its CPU time (user + sys, all threads, from GNU time) instead of wall-clock
 // time: on a loaded shared machine wall-clock time mostly measures the other load.
+// Tiers: auto, interp and jit run with --no-cache (every run starts cold); "warm" is the auto tier with
+// the translation cache (bench/.build/cache) filled by three unmeasured runs first. Its runs wait for any
+// cache build they start (UNIJIT_CACHE_WAIT=1), so that work is in their time, not in another row's.
 
 var root = FindRoot();
 int runs = 5, scale = 1;
@@ -57,7 +60,9 @@ else Console.Error.WriteLine($"note: {Python} not found (apt-get install python3
 programs = programs.Where(p => only == null || only.Contains(p.name)).ToList();
 
 var runners = new List<(string name, Func<string, string[]> cmd)> { ("native", exe => [exe]) };
-foreach (var t in tiers) runners.Add(($"unijit-{t}", exe => [unijit, $"--tier={t}", exe]));
+foreach (var t in tiers)
+    runners.Add(($"unijit-{t}", exe => t == "warm" ? [unijit, "--tier=auto", exe] : [unijit, $"--tier={t}", "--no-cache", exe]));
+string cacheDir = Path.Combine(root, "bench", ".build", "cache");
 if (qemu != null) runners.Add(("qemu", exe => [qemu, exe]));
 
 if (cpu && !haveTime) { Console.Error.WriteLine("--cpu needs /usr/bin/time (apt-get install time)"); return 2; }
@@ -106,6 +111,8 @@ foreach (var (name, exe, caseArgs) in cases)
     var times = runners.ToDictionary(r => r.name, _ => new List<double>());
     var mem = runners.ToDictionary(r => r.name, _ => 0L);
     string? expected = null;
+    if (tiers.Contains("warm"))
+        for (int k = 0; k < 3; k++) Measure([unijit, "--tier=auto", exe, .. caseArgs]);
     for (int round = 0; round < runs; round++)
     {
         foreach (var r in runners)
@@ -143,6 +150,8 @@ return 0;
 (double secs, long kb, string output) Measure(string[] cmd)
 {
     var psi = new ProcessStartInfo(haveTime ? "/usr/bin/time" : cmd[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+    psi.Environment["UNIJIT_CACHE_DIR"] = cacheDir;
+    psi.Environment["UNIJIT_CACHE_WAIT"] = "1";
     if (haveTime) { psi.ArgumentList.Add("-f"); psi.ArgumentList.Add("@@%M %U %S"); foreach (var a in cmd) psi.ArgumentList.Add(a); }
     else foreach (var a in cmd.Skip(1)) psi.ArgumentList.Add(a);
     var sw = Stopwatch.StartNew();

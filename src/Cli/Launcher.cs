@@ -16,6 +16,7 @@ public static partial class Launcher
           --tier=auto|interp|jit   execution tier (default auto)
           --strace                 log every system call to stderr
           --stats                  print execution statistics at exit
+          --no-cache               neither use nor save translations kept between runs
           --warn-unimplemented     name each unimplemented system call once on stderr
           -L DIR                   look up the ELF interpreter and absolute paths under DIR first
           -r DIR                   run with DIR as the guest's root directory
@@ -31,6 +32,7 @@ public static partial class Launcher
         try
         {
             if (args.Length > 0 && args[0] == "extract") return RunExtract(args[1..]);
+            if (args.Length == 3 && args[0] == "--cache-build") return UniJit.IlBackend.Persist.CacheBuilder.Run(args[1], args[2]);
             return Run(args);
         }
         catch (ElfLoadException e)
@@ -99,6 +101,7 @@ public static partial class Launcher
             }
             else if (a == "--strace" || a == "-strace") opt.Strace = true;
             else if (a == "--stats") opt.Stats = true;
+            else if (a == "--no-cache") opt.Cache = false;
             else if (a == "--warn-unimplemented") opt.WarnUnimplemented = true;
             else if (a == "-L") opt.LibPrefix = Path.GetFullPath(Next(a));
             else if (a == "-r") opt.Root = Path.GetFullPath(Next(a));
@@ -133,9 +136,24 @@ public static partial class Launcher
         var process = new GuestProcess(opt) { ExePath = Path.GetFullPath(image.Path) };
         var cpu = new Cpu(process) { Tid = Environment.ProcessId };
         process.Syscalls = new UniJit.Syscalls.LinuxSyscalls(process);
-        if (opt.Tier != Tier.Interp) process.Compiler = new UniJit.IlBackend.Emit.RegionCompiler();
+        AttachCompiler(process);
         ProgramLoader.Load(cpu, image, interp, execFn, guestArgs, env, Cpuid.Hwcap);
         return RunGuest(process, cpu, DateTime.UtcNow);
+    }
+
+    /// <summary>The translation cache of this run (null when off).</summary>
+    static UniJit.IlBackend.Persist.TranslationCache? cache;
+
+    /// <summary>The IL tier, unless --tier=interp, and with it the translation cache of the program.</summary>
+    static void AttachCompiler(GuestProcess process)
+    {
+        if (process.Options.Tier == Tier.Interp) return;
+        var compiler = new UniJit.IlBackend.Emit.RegionCompiler();
+        process.Compiler = compiler;
+        if (!process.Options.Cache) return;
+        var c = cache = UniJit.IlBackend.Persist.TranslationCache.Open(process.ExePath);
+        compiler.Cache = c;
+        if (c?.Layers > 0) process.Blocks.Saved = b => c.Bind(process, b);
     }
 
     /// <summary>Runs the first guest thread to the end of the process.</summary>
@@ -174,7 +192,7 @@ public static partial class Launcher
             cpu = new Cpu(process) { Tid = Environment.ProcessId };
             var syscalls = new UniJit.Syscalls.LinuxSyscalls(process);
             process.Syscalls = syscalls;
-            if (opt.Tier != Tier.Interp) process.Compiler = new UniJit.IlBackend.Emit.RegionCompiler();
+            AttachCompiler(process);
             var before = DateTime.UtcNow;
             child.Restore(syscalls.Kernel, cpu);
             if (Environment.GetEnvironmentVariable("UNIJIT_DEBUG") == "1")
@@ -192,6 +210,8 @@ public static partial class Launcher
     /// <summary>Stats, the one-line report of a fatal signal (dying by it), or the exit status.</summary>
     static int Finish(GuestProcess process, Cpu cpu, GuestOutcome outcome, DateTime ready)
     {
+        // A fork child's translations are its parent's too; the parent saves them.
+        if (!forkChild) cache?.Save(process);
         if (process.Options.Stats)
         {
             PrintStats(process, cpu);
@@ -218,6 +238,8 @@ public static partial class Launcher
         Console.Error.WriteLine($"unijit: stats:   regions compiled          {p.RegionsCompiled,14:N0} ({p.CompileFailures:N0} failed)");
         Console.Error.WriteLine($"unijit: stats:   region entries            {p.RegionEntries,14:N0} (from the dispatcher)");
         Console.Error.WriteLine($"unijit: stats:   chained region exits      {cpu.S->ChainHits,14:N0}");
+        if (cache != null)
+            Console.Error.WriteLine($"unijit: stats:   regions from the cache    {cache.Bound,14:N0} ({cache.Layers} layers in {cache.Directory})");
         Console.Error.WriteLine($"unijit: stats:   IL bytes                  {p.IlBytes,14:N0}");
         Console.Error.WriteLine($"unijit: stats:   translation time (ms)     {p.CompileTime.TotalMilliseconds,14:N1} (RyuJIT {p.JitTime.TotalMilliseconds:N1})");
     }

@@ -68,9 +68,15 @@ public sealed class IlEmitter
 
     public bool HasSlowPaths => slowPaths.Count > 0;
 
-    public IlEmitter(ILGenerator il)
+    /// <summary>True when the method is saved for later runs (<see cref="Persist.CacheBuilder"/>): a pointer
+    /// into this process (the guest memory window, the permission tags, the signal word) is then loaded
+    /// from its static field instead of being a constant of the code.</summary>
+    public readonly bool Portable;
+
+    public IlEmitter(ILGenerator il, bool portable = false)
     {
         Il = il;
+        Portable = portable;
         for (int i = 0; i < 16; i++) regs[i] = il.DeclareLocal(typeof(ulong));
     }
 
@@ -103,6 +109,33 @@ public sealed class IlEmitter
     }
 
     public void LdConst(ulong v) => Il.Emit(OpCodes.Ldc_I8, unchecked((long)v));
+
+    readonly Dictionary<FieldInfo, LocalBuilder> pointers = new();
+
+    /// <summary>In a <see cref="Portable"/> method, loads the pointers <see cref="LdPointer"/> may name into
+    /// locals, once at the method's start: ReadyToRun code would otherwise call a helper for the static
+    /// base at each use.</summary>
+    public void LoadPointers()
+    {
+        if (!Portable) return;
+        foreach (var f in new[] { typeof(GuestMemory).GetField(nameof(GuestMemory.Base))!, typeof(GuestMemory).GetField(nameof(GuestMemory.ReadTag))!,
+                     typeof(GuestMemory).GetField(nameof(GuestMemory.WriteTag))!, typeof(UniJit.Runtime.Dispatch.HostSignals).GetField(nameof(UniJit.Runtime.Dispatch.HostSignals.Attention))! })
+        {
+            var l = pointers[f] = Il.DeclareLocal(f.FieldType);
+            Il.Emit(OpCodes.Ldsfld, f);
+            Il.Emit(OpCodes.Stloc, l);
+        }
+    }
+
+    /// <summary>Pushes the host pointer held by static field <paramref name="name"/> of <paramref name="type"/>:
+    /// a constant of the code, or (<see cref="Portable"/>) a load of the field.</summary>
+    public unsafe void LdPointer(Type type, string name)
+    {
+        var f = type.GetField(name, BindingFlags.Public | BindingFlags.Static)!;
+        if (Portable) { Il.Emit(OpCodes.Ldloc, pointers[f]); return; }
+        Il.Emit(OpCodes.Ldc_I8, (long)(nint)Pointer.Unbox(f.GetValue(null)!));
+        Il.Emit(OpCodes.Conv_U);
+    }
 
     /// <summary>Stores the register locals in <paramref name="mask"/> (bit n = register n) into the state.</summary>
     public void Spill(int mask = 0xFFFF)
@@ -233,8 +266,7 @@ public sealed class IlEmitter
         var slow = Il.DefineLabel();
         Il.Emit(OpCodes.Stloc, a);
         // The tag of a's page (the index truncated to the table's 2^32 entries)...
-        Il.Emit(OpCodes.Ldc_I8, (long)(nint)(write ? GuestMemory.WriteTag : GuestMemory.ReadTag));
-        Il.Emit(OpCodes.Conv_U);
+        LdPointer(typeof(GuestMemory), write ? nameof(GuestMemory.WriteTag) : nameof(GuestMemory.ReadTag));
         Il.Emit(OpCodes.Ldloc, a);
         Il.Emit(OpCodes.Ldc_I4, GuestMemory.PageShift);
         Il.Emit(OpCodes.Shr_Un);
@@ -259,8 +291,7 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Ldc_I8, aligned16 ? ~(long)(GuestMemory.PageMask & ~15UL) : ~(long)GuestMemory.PageMask);
         Il.Emit(OpCodes.And);
         Il.Emit(OpCodes.Bne_Un, slow);
-        Il.Emit(OpCodes.Ldc_I8, (long)(nint)GuestMemory.Base);
-        Il.Emit(OpCodes.Conv_U);
+        LdPointer(typeof(GuestMemory), nameof(GuestMemory.Base));
         Il.Emit(OpCodes.Ldloc, a);
         Il.Emit(OpCodes.Conv_U);
         Il.Emit(OpCodes.Add);
@@ -350,8 +381,7 @@ public sealed class IlEmitter
         {
             // Checked for writing by the read of the same read-modify-write (ReadMem).
             writeChecked = null;
-            Il.Emit(OpCodes.Ldc_I8, (long)(nint)GuestMemory.Base);
-            Il.Emit(OpCodes.Conv_U);
+            LdPointer(typeof(GuestMemory), nameof(GuestMemory.Base));
             Il.Emit(OpCodes.Ldloc, addr);
             Il.Emit(OpCodes.Conv_U);
             Il.Emit(OpCodes.Add);

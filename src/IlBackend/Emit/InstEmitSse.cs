@@ -51,6 +51,7 @@ internal static unsafe partial class InstEmit
     static void CallRow(C c, nint op, Type[] args, Type? result = null)
     {
         if (rowMethods.TryGetValue(op, out var m)) { c.Em.Call(m); return; }
+        if (c.Em.Portable) throw new NotSupportedException("a semantic row without a method cannot be saved");
         c.Il.Emit(OpCodes.Ldc_I8, (long)op);
         c.Il.Emit(OpCodes.Conv_I);
         c.Il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, result ?? typeof(V), args, null);

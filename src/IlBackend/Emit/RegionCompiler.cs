@@ -28,6 +28,9 @@ namespace UniJit.IlBackend.Emit;
 /// </summary>
 public sealed unsafe class RegionCompiler : ICompiler
 {
+    /// <summary>Where the regions compiled in this run are recorded for later runs (null: nowhere).</summary>
+    public Persist.TranslationCache? Cache;
+
     public CompiledRegion? Compile(GuestProcess process, Block entry)
     {
         // Promoted by hotness, a region keeps to the code that has run: a block neither interpreted nor
@@ -35,7 +38,7 @@ public sealed unsafe class RegionCompiler : ICompiler
         // of python3 -c pass). --tier=jit compiles on first execution, when nothing has run yet.
         var region = RegionBuilder.Build(process.Blocks, entry, executedOnly: process.Options.Tier == Tier.Auto);
         var c = new Compilation(region, process);
-        var code = c.Emit();
+        var code = c.Emit()!;
         foreach (var b in region.Blocks)
         {
             if (!b.Valid) return null;
@@ -44,6 +47,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                 process.Blocks.AddDependency(entry, p);
         }
         foreach (var b in region.Blocks) b.Translated = true;
+        Cache?.Record(region);
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         code(null!, null);
         var jit = System.Diagnostics.Stopwatch.GetElapsedTime(t0);
@@ -57,7 +61,7 @@ public sealed unsafe class RegionCompiler : ICompiler
     internal sealed class Compilation
     {
         readonly Region region;
-        readonly DynamicMethod method;
+        readonly DynamicMethod? method;
         readonly IlEmitter em;
         readonly ILGenerator il;
         readonly Dictionary<ulong, Label> labels = new();
@@ -82,19 +86,31 @@ public sealed unsafe class RegionCompiler : ICompiler
         public int ProducerSize;
         public int IlSize;
 
-        readonly GuestProcess process;
+        readonly GuestProcess? process;
         readonly List<ulong> linkTargets = new();
         readonly Dictionary<ulong, int> linkSlots = new();
         LocalBuilder linkSlot = null!;
 
-        public Compilation(Region region, GuestProcess process)
+        /// <summary>A region to translate: into a DynamicMethod for this process, or (with
+        /// <paramref name="saveTo"/>) into public static method <paramref name="name"/> of a type saved
+        /// for later runs (<see cref="Persist.CacheBuilder"/>), whose code holds no pointer into this process.</summary>
+        public Compilation(Region region, GuestProcess? process, TypeBuilder? saveTo = null, string? name = null)
         {
             this.region = region;
             this.process = process;
-            method = new DynamicMethod($"region_{region.Entry.Start:x}", typeof(void),
-                [typeof(RegionContext), typeof(Cpu), typeof(CpuState*)], typeof(RegionCompiler).Module, skipVisibility: true);
-            il = method.GetILGenerator(4096);
-            em = new IlEmitter(il);
+            Type[] parameters = [typeof(RegionContext), typeof(Cpu), typeof(CpuState*)];
+            if (saveTo != null)
+            {
+                il = saveTo.DefineMethod(name!, System.Reflection.MethodAttributes.Public | System.Reflection.MethodAttributes.Static,
+                    typeof(void), parameters).GetILGenerator(4096);
+            }
+            else
+            {
+                method = new DynamicMethod($"region_{region.Entry.Start:x}", typeof(void), parameters,
+                    typeof(RegionCompiler).Module, skipVisibility: true);
+                il = method.GetILGenerator(4096);
+            }
+            em = new IlEmitter(il, portable: saveTo != null);
             next = il.DeclareLocal(typeof(ulong));
             curIp = il.DeclareLocal(typeof(ulong));
             icount = il.DeclareLocal(typeof(long));
@@ -285,7 +301,8 @@ public sealed unsafe class RegionCompiler : ICompiler
         }
         public ILGenerator Il => il;
 
-        public RegionCode Emit()
+        /// <summary>Emits the method; returns its delegate, or null when it is saved for later runs.</summary>
+        public RegionCode? Emit()
         {
             // Called with a null state, the method returns at once: that call makes RyuJIT compile it
             // (on whichever thread asks), so JIT time is measured and kept off the guest's first run.
@@ -294,6 +311,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Brtrue, body);
             il.Emit(OpCodes.Ret);
             il.MarkLabel(body);
+            em.LoadPointers();
             if (NativeFp)
             {
                 // Guest floating point runs under the guest's MXCSR; with an exception unmasked it
@@ -434,9 +452,16 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.MarkLabel(plain);
             il.Emit(OpCodes.Ret);
             IlSize = il.ILOffset;
-            var ctx = new RegionContext(fallbackInsns.ToArray(), linkTargets.Count, process);
+            if (method == null) return null;
+            var ctx = new RegionContext(fallbackInsns.ToArray(), linkTargets.Count, process!);
             return (RegionCode)method.CreateDelegate(typeof(RegionCode), ctx);
         }
+
+        /// <summary>The instructions run by their interpreter handlers, in the order the code indexes
+        /// <see cref="RegionContext.Insns"/> (known once emitted).</summary>
+        public IEnumerable<Instruction> Fallbacks => fallbackInsns;
+        /// <summary>How many exits with a known target the code has (<see cref="RegionContext.Links"/>).</summary>
+        public int LinkCount => linkTargets.Count;
 
         /// <summary>Stores RIP from <paramref name="rip"/> and adds the instructions run to the state's count.</summary>
         void StoreRipAndCount(LocalBuilder rip)
@@ -574,8 +599,7 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// address) or-ed with this thread's.</summary>
         unsafe void LdAttention()
         {
-            il.Emit(OpCodes.Ldc_I8, (long)(nint)HostSignals.Attention);
-            il.Emit(OpCodes.Conv_I);
+            em.LdPointer(typeof(HostSignals), nameof(HostSignals.Attention));
             il.Emit(OpCodes.Volatile);
             il.Emit(OpCodes.Ldind_I4);
             em.LdStateAddr(StateLayout.Attention);
@@ -632,8 +656,19 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Ldfld, typeof(RegionContext).GetField(nameof(RegionContext.Insns))!);
             il.Emit(OpCodes.Ldc_I4, index);
             il.Emit(OpCodes.Ldelema, typeof(Instruction));
-            il.Emit(OpCodes.Ldc_I8, (long)(nint)HandlerTable.For(in ins));
-            il.Emit(OpCodes.Conv_I);
+            if (em.Portable)
+            {
+                // The handler's address in the process that runs the code (RegionContext.Handlers).
+                il.Emit(OpCodes.Ldarg_0);
+                il.Emit(OpCodes.Ldfld, typeof(RegionContext).GetField(nameof(RegionContext.Handlers))!);
+                il.Emit(OpCodes.Ldc_I4, index);
+                il.Emit(OpCodes.Ldelem_I);
+            }
+            else
+            {
+                il.Emit(OpCodes.Ldc_I8, (long)(nint)HandlerTable.For(in ins));
+                il.Emit(OpCodes.Conv_I);
+            }
             il.EmitCalli(OpCodes.Calli, System.Reflection.CallingConventions.Standard, typeof(void),
                 [typeof(Cpu), typeof(Instruction).MakeByRefType()], null);
             em.Reload(written);

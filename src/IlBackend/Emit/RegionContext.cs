@@ -15,6 +15,9 @@ namespace UniJit.IlBackend.Emit;
 public sealed class RegionContext(Instruction[] insns, int links, GuestProcess process)
 {
     public readonly Instruction[] Insns = insns;
+    /// <summary>The interpreter handler of each of <see cref="Insns"/> (the code of a region saved for later
+    /// runs calls them through this table; a region compiled in this process has them as constants).</summary>
+    public readonly nint[] Handlers = HandlersOf(insns);
     /// <summary>Per exit slot, the region last found at its target (checked before use).</summary>
     public readonly CompiledRegion?[] Links = new CompiledRegion?[links];
     /// <summary>The process's cache of regions by computed target (<see cref="GuestProcess.JumpCache"/>).</summary>
@@ -24,6 +27,13 @@ public sealed class RegionContext(Instruction[] insns, int links, GuestProcess p
     /// <summary>The region to continue with at <paramref name="target"/>, the target of exit
     /// <paramref name="slot"/> (or a computed address when the slot is negative: a return, an indirect
     /// jump or call), or null to return to the dispatcher. What it finds is kept for the inline test.</summary>
+    static unsafe nint[] HandlersOf(Instruction[] insns)
+    {
+        var h = new nint[insns.Length];
+        for (int i = 0; i < insns.Length; i++) h[i] = (nint)UniJit.Runtime.Interpreter.HandlerTable.For(in insns[i]);
+        return h;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     public CompiledRegion? Resolve(int slot, ulong target)
     {

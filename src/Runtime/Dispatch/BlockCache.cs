@@ -27,9 +27,17 @@ public sealed class BlockCache
 
     public bool TryGet(ulong rip, out Block block) => blocks.TryGetValue(rip, out block!);
 
+    /// <summary>Every block decoded and still valid.</summary>
+    public IEnumerable<Block> All => blocks.Values;
+
+    /// <summary>Asked for each newly decoded block: a translation made by an earlier run that starts there
+    /// (the translation cache), which the block then runs as if it had been compiled now.</summary>
+    public Func<Block, CompiledRegion?>? Saved;
+
     /// <summary>Decodes the block at <paramref name="rip"/>; raises SIGSEGV if it is not executable.</summary>
     public unsafe Block Decode(ulong rip)
     {
+        Block block;
         lock (pageGate)
         {
             // Copy the executable bytes from rip on, stopping at the first non-executable page.
@@ -47,7 +55,7 @@ public sealed class BlockCache
             var insns = BlockDecoder.Decode(buffer, len, rip, out bool truncated);
             if (insns.Length == 1 && truncated)
                 throw new GuestFaultException((rip + (ulong)len), false, GuestMemory.IsMapped(rip + (ulong)len));
-            var block = new Block(rip, insns);
+            block = new Block(rip, insns);
             for (ulong p = rip >> GuestMemory.PageShift; p <= (block.End - 1) >> GuestMemory.PageShift; p++)
             {
                 GuestMemory.MarkCode(p);
@@ -56,8 +64,14 @@ public sealed class BlockCache
             }
             blocks[rip] = block;
             Decoded++;
-            return block;
         }
+        if (Saved?.Invoke(block) is { } saved && block.Valid && block.Compiled == null)
+        {
+            saved.Entry = block;
+            block.Compiled = saved;
+            block.Translated = true;
+        }
+        return block;
     }
 
     /// <summary>Makes a write to <paramref name="page"/> also drop <paramref name="entry"/> (a translated region

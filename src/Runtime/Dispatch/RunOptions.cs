@@ -16,4 +16,6 @@ public sealed class RunOptions
     public string? Root;
     /// <summary>argv[0] as the guest sees it (qemu's -0).</summary>
     public string? Argv0;
+    /// <summary>Use and fill the translation cache (--no-cache or UNIJIT_CACHE=0 turn it off; --tier=interp never uses it).</summary>
+    public bool Cache = Environment.GetEnvironmentVariable("UNIJIT_CACHE") != "0";
 }

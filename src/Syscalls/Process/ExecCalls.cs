@@ -170,6 +170,7 @@ public static unsafe partial class ExecCalls
         cmd.Add("--tier=" + o.Tier.ToString().ToLowerInvariant());
         if (o.Strace) cmd.Add("--strace");
         if (o.WarnUnimplemented) cmd.Add("--warn-unimplemented");
+        if (!o.Cache) cmd.Add("--no-cache");
         if (o.LibPrefix != null) { cmd.Add("-L"); cmd.Add(o.LibPrefix); }
         if (o.Root != null) { cmd.Add("-r"); cmd.Add(o.Root); }
         return cmd;

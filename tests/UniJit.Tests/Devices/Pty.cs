@@ -67,6 +67,7 @@ public sealed unsafe partial class Pty : IDisposable
         var argv = new nint[argList.Count + 1];
         for (int i = 0; i < argList.Count; i++) argv[i] = (nint)Str(argList[i]);
         var envList = env.Select(kv => $"{kv.Key}={kv.Value}").ToList();
+        foreach (var (k, v) in UniJit.Tests.Support.CacheOff.Variables) if (!env.ContainsKey(k)) envList.Add($"{k}={v}");
         var envp = new nint[envList.Count + 1];
         for (int i = 0; i < envList.Count; i++) envp[i] = (nint)Str(envList[i]);
 

@@ -44,6 +44,8 @@ public static class ProcessRunner
             psi.Environment.Clear();
             foreach (var (k, v) in env) psi.Environment[k] = v;
         }
+        // The translation cache (CacheOff), for native runs too, so environments still compare equal.
+        foreach (var (k, v) in CacheOff.Variables) psi.Environment.TryAdd(k, v);
         var sw = Stopwatch.StartNew();
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
         var outTask = ReadAll(p.StandardOutput.BaseStream);

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Reflection.Emit;
+using UniJit.Frontend.Decode;
+using UniJit.IlBackend.Analysis;
+using UniJit.IlBackend.Emit;
+using UniJit.Runtime.Dispatch;
+
+namespace UniJit.IlBackend.Persist;
+
+/// <summary>
+/// Builds a layer of the translation cache (<see cref="TranslationCache"/>) from its recipe, in a process
+/// of its own (<c>unijit --cache-build DIR ID</c>, started at the guest's exit, at low priority): decodes
+/// each region's blocks from the saved bytes, emits every region as public static method <c>r{n}</c> of
+/// type <c>Regions</c> in a <see cref="PersistedAssemblyBuilder"/> assembly (the same emitter as the IL
+/// tier, with the process's pointers loaded from static fields: <see cref="IlEmitter.Portable"/>),
+/// ReadyToRun-compiles it with crossgen2 (<see cref="Crossgen"/>), and writes the index last. What
+/// went wrong goes to <c>build.log</c> in the directory; a layer that fails is simply not there.
+/// </summary>
+public static class CacheBuilder
+{
+    /// <summary>Starts the build of layer <paramref name="id"/> in <paramref name="dir"/> in the background
+    /// (detached, its output to /dev/null), or runs it to the end with <paramref name="wait"/>.</summary>
+    public static void Start(string dir, string id, bool wait)
+    {
+        string self = Environment.ProcessPath!;
+        var args = new List<string>();
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") args.Add(Assembly.GetEntryAssembly()?.Location ?? "unijit.dll");
+        args.AddRange(["--cache-build", dir, id]);
+        string command = string.Join(' ', new[] { self }.Concat(args).Select(Quote)) + " </dev/null >/dev/null 2>&1";
+        // Through sh: the builder's standard descriptors are /dev/null (a pipe the guest's reader waits on
+        // is not held open), and without wait it runs in the background, in a session of its own.
+        var psi = new ProcessStartInfo("/bin/sh", ["-c", wait ? command : $"setsid {command} &"]) { UseShellExecute = false };
+        using var p = Process.Start(psi)!;
+        p.WaitForExit();
+    }
+
+    static string ReadLog(string path)
+    {
+        try { return File.ReadAllText(path).Trim(); } catch (IOException) { return "(no log)"; }
+    }
+
+    static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
+
+    /// <summary>The <c>--cache-build</c> mode; returns the exit status.</summary>
+    public static int Run(string dir, string id)
+    {
+        string recipePath = Path.Combine(dir, id + ".recipe");
+        string ilPath = Path.Combine(dir, id + ".dll"), r2rPath = Path.Combine(dir, id + ".r2r.dll");
+        var log = new StringWriter();
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            UniJit.Runtime.Memory.Native.Sys(141 /* setpriority */, 0 /* PRIO_PROCESS */, 0, 10);
+            var recipes = RegionRecipe.Read(recipePath, out _);
+            var built = Emit(recipes, id, ilPath, log);
+            log.WriteLine($"{id}: {built.Count} of {recipes.Count} regions emitted in {watch.ElapsedMilliseconds} ms");
+            if (Crossgen.Find() is not { } crossgen2) throw new InvalidOperationException("crossgen2 not found (restore Microsoft.NETCore.App.Crossgen2 or set UNIJIT_CROSSGEN2)");
+            using (var p = Process.Start(Crossgen.StartInfo(crossgen2, ilPath, r2rPath, [AppContext.BaseDirectory]))!)
+            {
+                p.WaitForExit();
+                if (p.ExitCode != 0 || !File.Exists(r2rPath))
+                    throw new InvalidOperationException($"crossgen2 failed ({p.ExitCode}): {ReadLog(r2rPath + ".log")}");
+            }
+            log.WriteLine($"{id}: ReadyToRun image after {watch.ElapsedMilliseconds} ms");
+            RegionRecipe.Write(Path.Combine(dir, id + ".index"), built, built: true);
+            return 0;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            log.WriteLine($"{id}: failed: {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            try
+            {
+                foreach (var f in new[] { recipePath, ilPath, r2rPath + ".rsp", r2rPath + ".log" }) File.Delete(f);
+                File.AppendAllText(Path.Combine(dir, "build.log"), log.ToString());
+            }
+            catch (IOException) { }
+        }
+    }
+
+    /// <summary>Emits the regions into an assembly saved at <paramref name="path"/>; returns the recipes of
+    /// the methods it holds (in method order: r0, r1, …), with their entries, links and handler calls.
+    /// A region the emitter refuses (it fails in the IL tier too, rarely) is left out: the assembly is
+    /// emitted again without it, since a method half emitted cannot be taken back.</summary>
+    static List<RegionRecipe> Emit(List<RegionRecipe> recipes, string id, string path, TextWriter log)
+    {
+        var regions = new List<(RegionRecipe Recipe, Region Region)>();
+        foreach (var r in recipes)
+            if (Rebuild(r) is { } region) regions.Add((r, region));
+            else log.WriteLine($"{id}: region 0x{r.Starts[0]:x}: bytes do not decode to the recorded blocks");
+        while (true)
+        {
+            var ab = new PersistedAssemblyBuilder(new AssemblyName("unijit-cache-" + id), typeof(object).Assembly);
+            var module = ab.DefineDynamicModule("unijit-cache-" + id);
+            AllowAccessTo(ab, "UniJit.IlBackend", "UniJit.Runtime", "UniJit.Frontend", "Iced");
+            var type = module.DefineType("Regions", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
+            var built = new List<RegionRecipe>();
+            int failed = -1;
+            for (int k = 0; k < regions.Count && failed < 0; k++)
+            {
+                var (recipe, region) = regions[k];
+                try
+                {
+                    var c = new RegionCompiler.Compilation(region, null, type, "r" + k);
+                    c.Emit();
+                    recipe.Entries = c.Entries.Select(b => b.Start).ToArray();
+                    recipe.Links = c.LinkCount;
+                    recipe.Fallbacks = c.Fallbacks.Select(i => i.IP).ToArray();
+                    recipe.Instructions = region.InstructionCount;
+                    built.Add(recipe);
+                }
+                catch (Exception e) when (e is InvalidOperationException or NotSupportedException or ArgumentException)
+                {
+                    log.WriteLine($"{id}: region 0x{recipe.Starts[0]:x} left out: {e.Message}");
+                    failed = k;
+                }
+            }
+            if (failed >= 0) { regions.RemoveAt(failed); continue; }
+            type.CreateType();
+            using var file = File.Create(path);
+            ab.Save(file);
+            return built;
+        }
+    }
+
+    /// <summary>Lets the assembly's code use the translator's and runtime's non-public members, as the IL
+    /// tier's DynamicMethods do (they skip visibility checks). crossgen2 does not check access; the JIT
+    /// does, for a method it compiles after all (one crossgen2 left out, or a re-JIT at tier 1).</summary>
+    static void AllowAccessTo(PersistedAssemblyBuilder ab, params string[] assemblies)
+    {
+        var ctor = typeof(System.Runtime.CompilerServices.IgnoresAccessChecksToAttribute).GetConstructor([typeof(string)])!;
+        foreach (var a in assemblies) ab.SetCustomAttribute(new CustomAttributeBuilder(ctor, [a]));
+    }
+
+    /// <summary>The region the recipe describes, its blocks decoded from the saved bytes; null unless every
+    /// block decodes to exactly its bytes.</summary>
+    static Region? Rebuild(RegionRecipe r)
+    {
+        var blocks = new List<Block>();
+        for (int i = 0; i < r.Starts.Length; i++)
+        {
+            var bytes = r.Bytes[i];
+            var insns = BlockDecoder.Decode(bytes, bytes.Length, r.Starts[i], out _);
+            if (insns.Length == 0 || insns[^1].NextIP != r.Starts[i] + (ulong)bytes.Length) return null;
+            blocks.Add(new Block(r.Starts[i], insns));
+        }
+        return new Region { Entry = blocks[0], Blocks = blocks };
+    }
+}

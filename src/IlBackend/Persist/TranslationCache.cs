@@ -1,0 +1,214 @@
+using System.Reflection;
+using Iced.Intel;
+using UniJit.IlBackend.Analysis;
+using UniJit.IlBackend.Emit;
+using UniJit.Runtime.Dispatch;
+using UniJit.Runtime.Memory;
+using UniJit.Runtime.State;
+
+namespace UniJit.IlBackend.Persist;
+
+/// <summary>
+/// Translations kept between runs of a program (like FEX's and Box64's caches, but precompiled by
+/// crossgen2 into a ReadyToRun image, so a later run neither decodes, emits nor JIT-compiles them).
+///
+/// One directory per program and UniJit build (<see cref="DirectoryFor"/>) holds layers. A run records
+/// the regions it translated and the blocks it ran often enough (<see cref="WarmThreshold"/>) without
+/// translating them; at exit it writes them as a recipe (<see cref="RegionRecipe"/>: addresses and
+/// bytes) and starts <c>unijit --cache-build</c> in the background (<see cref="CacheBuilder"/>), which
+/// emits the regions into an assembly, ReadyToRun-compiles it and publishes the layer's index last.
+/// A later run loads the indexes; when the guest first reaches an address where a saved region is
+/// entered (a block is decoded there), the region is used if the guest's memory holds the region's
+/// bytes at its addresses on executable pages: a changed binary, a library loaded elsewhere or code
+/// written since never runs a stale translation. The region's pages are then watched like any
+/// translated region's (<see cref="BlockCache.AddDependency"/>).
+/// </summary>
+public sealed unsafe class TranslationCache
+{
+    /// <summary>Blocks run this many times in the interpreter, and not translated, are saved too: the long
+    /// tail of code that never gets hot in one run (most of python3's start-up).</summary>
+    public static int WarmThreshold = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_CACHE_WARM"), out var w) && w > 0 ? w : 50;
+    /// <summary>A run adds a layer only with at least this many new regions, and a program has at most
+    /// <see cref="MaxLayers"/>.</summary>
+    const int MinNewRegions = 1, MaxLayers = 8;
+
+    public readonly string Directory;
+    readonly List<Layer> layers = new();
+    readonly Dictionary<ulong, List<(Layer Layer, int Method, int Entry)>> entries = new();
+    readonly List<RegionRecipe> recorded = new();
+    readonly object gate = new();
+    public long Bound;
+
+    sealed class Layer(string dll, List<RegionRecipe> recipes)
+    {
+        public readonly string Dll = dll;
+        public readonly List<RegionRecipe> Recipes = recipes;
+        public Type? Type;
+        /// <summary>Set when the image would not load: the layer is not asked again.</summary>
+        public bool Broken;
+        public readonly RegionCode?[] Code = new RegionCode?[recipes.Count];
+        public readonly RegionContext?[] Contexts = new RegionContext?[recipes.Count];
+    }
+
+    TranslationCache(string directory) => Directory = directory;
+
+    /// <summary>The cache of the program at <paramref name="exePath"/>: $UNIJIT_CACHE_DIR, $XDG_CACHE_HOME/unijit
+    /// or ~/.cache/unijit, then a directory named by the program's path, size and modification time, by
+    /// this build of UniJit's translator and runtime (a rebuilt UniJit never reads an older one's code) and
+    /// by the .NET CoreLib the images are compiled against (<see cref="Crossgen.CoreLibMvid"/>).</summary>
+    public static string DirectoryFor(string exePath)
+    {
+        string root = Environment.GetEnvironmentVariable("UNIJIT_CACHE_DIR") is { Length: > 0 } d ? d
+            : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "unijit");
+        var info = new FileInfo(exePath);
+        string key = $"{exePath}\n{(info.Exists ? info.Length : 0)}\n{(info.Exists ? info.LastWriteTimeUtc.Ticks : 0)}\n" +
+            $"{typeof(TranslationCache).Assembly.ManifestModule.ModuleVersionId}\n{typeof(GuestProcess).Assembly.ManifestModule.ModuleVersionId}\n{Crossgen.CoreLibMvid}";
+        ulong h = 14695981039346656037UL; // FNV-1a: a name, not a check (the bytes are checked at use)
+        foreach (char c in key) { h ^= c; h *= 1099511628211UL; }
+        return Path.Combine(root, $"{Path.GetFileName(exePath)}-{h:x16}");
+    }
+
+    /// <summary>Opens the cache for <paramref name="exePath"/> and reads the indexes of its finished layers;
+    /// null if there is no usable cache directory.</summary>
+    public static TranslationCache? Open(string exePath)
+    {
+        var dir = DirectoryFor(exePath);
+        var cache = new TranslationCache(dir);
+        if (!System.IO.Directory.Exists(dir)) return cache;
+        foreach (var index in System.IO.Directory.GetFiles(dir, "*.index").Order(StringComparer.Ordinal))
+        {
+            var dll = Path.ChangeExtension(index, ".r2r.dll");
+            if (!File.Exists(dll)) continue;
+            List<RegionRecipe> recipes;
+            try { recipes = RegionRecipe.Read(index, out bool built); if (!built) continue; }
+            catch (Exception e) when (e is IOException or InvalidDataException or EndOfStreamException or UnauthorizedAccessException) { continue; }
+            var layer = new Layer(dll, recipes);
+            cache.layers.Add(layer);
+            for (int m = 0; m < recipes.Count; m++)
+                for (int k = 0; k < recipes[m].Entries.Length; k++)
+                {
+                    if (!cache.entries.TryGetValue(recipes[m].Entries[k], out var list)) cache.entries[recipes[m].Entries[k]] = list = new();
+                    list.Add((layer, m, k));
+                }
+        }
+        return cache;
+    }
+
+    public int Layers => layers.Count;
+
+    /// <summary>The saved region entered at <paramref name="block"/>'s address whose bytes the guest's memory
+    /// holds, bound to this process; null if there is none. Called when the block is decoded.</summary>
+    public CompiledRegion? Bind(GuestProcess process, Block block)
+    {
+        if (!entries.TryGetValue(block.Start, out var list)) return null;
+        lock (gate)
+        {
+            foreach (var (layer, m, k) in list)
+            {
+                var recipe = layer.Recipes[m];
+                if (layer.Broken || !Matches(recipe)) continue;
+                var code = layer.Code[m];
+                if (code == null)
+                {
+                    try
+                    {
+                        layer.Type ??= Assembly.LoadFrom(layer.Dll).GetType("Regions", throwOnError: true)!;
+                        var method = layer.Type.GetMethod("r" + m, BindingFlags.Public | BindingFlags.Static)!;
+                        var ctx = layer.Contexts[m] = new RegionContext(Decode(recipe.Fallbacks), recipe.Links, process);
+                        code = layer.Code[m] = method.CreateDelegate<RegionCode>(ctx);
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        if (Environment.GetEnvironmentVariable("UNIJIT_DEBUG") == "1") Console.Error.WriteLine($"unijit: cache: {layer.Dll} r{m}: {e.Message}");
+                        layer.Broken = layer.Type == null;
+                        continue;
+                    }
+                }
+                for (int i = 0; i < recipe.Starts.Length; i++)
+                {
+                    ulong end = recipe.Starts[i] + (ulong)recipe.Bytes[i].Length;
+                    for (ulong p = recipe.Starts[i] >> GuestMemory.PageShift; p <= (end - 1) >> GuestMemory.PageShift; p++)
+                        process.Blocks.AddDependency(block, p);
+                }
+                Bound++;
+                return new CompiledRegion(code, k == 0 ? recipe.Instructions : 0, 0) { EntryIndex = k };
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether the guest's memory holds the recipe's bytes, on executable pages.</summary>
+    static bool Matches(RegionRecipe recipe)
+    {
+        for (int i = 0; i < recipe.Starts.Length; i++)
+        {
+            ulong start = recipe.Starts[i];
+            int len = recipe.Bytes[i].Length;
+            if (len == 0 || start + (ulong)len > GuestMemory.WindowSize) return false;
+            for (ulong p = start >> GuestMemory.PageShift; p <= (start + (ulong)len - 1) >> GuestMemory.PageShift; p++)
+                if ((GuestMemory.Perm[p] & GuestMemory.PermExec) == 0) return false;
+            if (!new ReadOnlySpan<byte>(GuestMemory.Base + start, len).SequenceEqual(recipe.Bytes[i])) return false;
+        }
+        return true;
+    }
+
+    /// <summary>The instructions at <paramref name="ips"/> (checked to hold the recipe's bytes).</summary>
+    static Instruction[] Decode(ulong[] ips)
+    {
+        var result = new Instruction[ips.Length];
+        var buf = new byte[15];
+        for (int i = 0; i < ips.Length; i++)
+        {
+            int n = (int)Math.Min(15UL, GuestMemory.WindowSize - ips[i]);
+            new ReadOnlySpan<byte>(GuestMemory.Base + ips[i], n).CopyTo(buf);
+            var d = Iced.Intel.Decoder.Create(64, new ByteArrayCodeReader(buf, 0, n), ips[i], DecoderOptions.None);
+            d.Decode(out result[i]);
+        }
+        return result;
+    }
+
+    /// <summary>Records a region this run translated (its bytes now, while they are the ones translated).</summary>
+    public void Record(Region region)
+    {
+        lock (gate) recorded.Add(RecipeOf(region));
+    }
+
+    static RegionRecipe RecipeOf(Region region) => new()
+    {
+        Starts = region.Blocks.Select(b => b.Start).ToArray(),
+        Bytes = region.Blocks.Select(b => new ReadOnlySpan<byte>(GuestMemory.Base + b.Start, (int)(b.End - b.Start)).ToArray()).ToArray(),
+    };
+
+    /// <summary>At the end of the run: writes the recorded regions and the warm blocks' regions as a new
+    /// layer's recipe and starts the background build (waits for it when UNIJIT_CACHE_WAIT=1). Does
+    /// nothing when there is little new or the cache is full; never throws.</summary>
+    public void Save(GuestProcess process)
+    {
+        try
+        {
+            if (layers.Count >= MaxLayers) return;
+            var recipes = new List<RegionRecipe>();
+            lock (gate) recipes.AddRange(recorded);
+            var covered = new HashSet<ulong>(recipes.Select(r => r.Starts[0]));
+            foreach (var b in process.Blocks.All.Where(b => b.Valid && b.Compiled == null && !b.Translated && b.ExecCount >= WarmThreshold)
+                         .OrderByDescending(b => b.ExecCount).ToList())
+            {
+                if (covered.Contains(b.Start) || b.Translated) continue;
+                var region = RegionBuilder.Build(process.Blocks, b, executedOnly: true);
+                foreach (var rb in region.Blocks) rb.Translated = true;
+                covered.Add(b.Start);
+                recipes.Add(RecipeOf(region));
+            }
+            if (recipes.Count < MinNewRegions) return;
+            System.IO.Directory.CreateDirectory(Directory);
+            string id = $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Environment.ProcessId}";
+            RegionRecipe.Write(Path.Combine(Directory, id + ".recipe"), recipes, built: false);
+            CacheBuilder.Start(Directory, id, wait: Environment.GetEnvironmentVariable("UNIJIT_CACHE_WAIT") == "1");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (Environment.GetEnvironmentVariable("UNIJIT_DEBUG") == "1") Console.Error.WriteLine($"unijit: cache: not saved: {e.Message}");
+        }
+    }
+}

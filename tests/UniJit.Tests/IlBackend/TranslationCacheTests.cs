@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using UniJit.Tests.Programs;
+using UniJit.Tests.Support;
+
+namespace UniJit.Tests.IlBackend;
+
+/// <summary>
+/// The translation cache: a run saves its translations (built before the run ends here,
+/// UNIJIT_CACHE_WAIT=1), a later run of the same program uses them, and every run still prints what the
+/// program prints natively. The cache is keyed by the code's bytes at their addresses, so a run whose
+/// code differs where a saved region starts must not use it, and a used region is dropped like any
+/// other when its code is rewritten.
+/// </summary>
+public sealed class TranslationCacheTests : IDisposable
+{
+    readonly string dir = Directory.CreateTempSubdirectory("unijit-cache-test-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(dir, true); } catch (IOException) { }
+    }
+
+    Dictionary<string, string> Env() => new(ProcessRunner.FixedEnvironment)
+    {
+        ["UNIJIT_CACHE"] = "1",
+        ["UNIJIT_CACHE_WAIT"] = "1",
+        ["UNIJIT_CACHE_DIR"] = dir,
+        ["UNIJIT_HOT"] = "50",
+    };
+
+    /// <summary>Runs <paramref name="program"/> natively and under UniJit with the test's cache and
+    /// --stats; asserts the same stdout and exit status; returns the regions UniJit took from the cache.</summary>
+    long RunBoth(string tier, string program, params string[] args)
+    {
+        var native = ProcessRunner.Run(program, args, env: Env(), timeout: TimeSpan.FromSeconds(60));
+        var guest = ProcessRunner.Run(TestPaths.Unijit, [$"--tier={tier}", "--stats", program, .. args], env: Env(), timeout: TimeSpan.FromSeconds(300));
+        Assert.False(guest.TimedOut, "unijit timed out");
+        Assert.Equal(native.StdoutText, guest.StdoutText);
+        Assert.Equal(native.ExitCode, guest.ExitCode);
+        var m = Regex.Match(guest.StderrText, @"regions from the cache +([\d,]+)");
+        Assert.True(m.Success, "no cache line in --stats:\n" + guest.StderrText);
+        return long.Parse(m.Groups[1].Value.Replace(",", ""));
+    }
+
+    string[] Layers() => Directory.GetFiles(dir, "*.index", SearchOption.AllDirectories);
+
+    [Theory]
+    [InlineData("auto", "static")]
+    [InlineData("auto", "dynamic")]
+    [InlineData("jit", "static-pie")]
+    public void ASecondRunUsesTheFirstRunsTranslations(string tier, string link)
+    {
+        string binary = ProgramCompiler.Get(CorpusProgram.All["code_rewrite"], link);
+        Assert.Equal(0, RunBoth(tier, binary, "7", "9"));
+        Assert.NotEmpty(Layers());
+        Assert.True(RunBoth(tier, binary, "7", "9") > 0, "the second run took nothing from the cache");
+    }
+
+    /// <summary>The first run saves a translation of the generated function for each of its two versions;
+    /// the second run generates a third version at the same address (and must not run a saved one), the
+    /// third runs a saved version first and then rewrites it (and must drop it).</summary>
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("jit")]
+    public void CodeThatDiffersFromTheSavedBytesIsNotRun(string tier)
+    {
+        string binary = ProgramCompiler.Get(CorpusProgram.All["code_rewrite"], "static");
+        Assert.Equal(0, RunBoth(tier, binary, "7", "9"));
+        Assert.True(RunBoth(tier, binary, "5", "9") > 0);
+        Assert.True(RunBoth(tier, binary, "9", "7") > 0);
+    }
+
+    [Fact]
+    public void PythonRunsFromItsCache()
+    {
+        const string script = "import json, re\nd = {str(i): i * i for i in range(2000)}\n" +
+            "s = json.dumps(d)\nprint(len(s), sum(json.loads(s).values()), re.findall(r'\"(1\\d)\"', s)[:3])\n";
+        Assert.Equal(0, RunBoth("auto", "/usr/bin/python3", "-c", script));
+        Assert.True(RunBoth("auto", "/usr/bin/python3", "-c", script) > 100, "python3 took few regions from the cache");
+    }
+
+    [Fact]
+    public void ADamagedCacheIsIgnored()
+    {
+        string binary = ProgramCompiler.Get(CorpusProgram.All["code_rewrite"], "static");
+        RunBoth("auto", binary, "7", "9");
+        // An image that is not one (its index intact), then indexes that are not either.
+        foreach (var image in Directory.GetFiles(dir, "*.r2r.dll", SearchOption.AllDirectories)) File.WriteAllBytes(image, [4, 5, 6]);
+        Assert.Equal(0, RunBoth("auto", binary, "7", "9"));
+        foreach (var index in Layers()) File.WriteAllBytes(index, [1, 2, 3]);
+        Assert.Equal(0, RunBoth("auto", binary, "7", "9"));
+    }
+
+    [Fact]
+    public void AnUnusableCacheDirectoryIsIgnored()
+    {
+        string binary = ProgramCompiler.Get(CorpusProgram.All["code_rewrite"], "static");
+        string file = Path.Combine(dir, "not-a-directory");
+        File.WriteAllText(file, "");
+        var env = Env();
+        env["UNIJIT_CACHE_DIR"] = file;
+        var native = ProcessRunner.Run(binary, ["7", "9"], env: env);
+        var guest = ProcessRunner.Run(TestPaths.Unijit, [binary, "7", "9"], env: env);
+        Assert.Equal(native.StdoutText, guest.StdoutText);
+        Assert.Equal("", guest.StderrText);
+        Assert.Equal(native.ExitCode, guest.ExitCode);
+    }
+}
