@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
@@ -22,18 +23,24 @@ public static class Crossgen
     public static Guid CoreLibMvid => typeof(object).Assembly.ManifestModule.ModuleVersionId;
 
     /// <summary>Full path of a usable crossgen2 executable, or null: <c>UNIJIT_CROSSGEN2</c> when set,
-    /// else <c>tools/crossgen2</c> of the package in <c>$NUGET_PACKAGES</c> (or ~/.nuget/packages),
+    /// else <c>tools/crossgen2</c> of the package in the NuGet folder UniJit was built with (or
+    /// <c>$NUGET_PACKAGES</c>, or ~/.nuget/packages),
     /// the version of the running runtime when present, else the newest of the same major version,
     /// else the newest.</summary>
     public static string? Find()
     {
         var set = Environment.GetEnvironmentVariable("UNIJIT_CROSSGEN2");
         if (!string.IsNullOrEmpty(set)) return File.Exists(set) ? Path.GetFullPath(set) : null;
-        var root = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
-        if (string.IsNullOrEmpty(root))
-            root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var dir = Path.Combine(root, Package);
-        if (!Directory.Exists(dir)) return null;
+        // Where the build restored it (the project downloads the package; HOME may differ at run time),
+        // then $NUGET_PACKAGES, then ~/.nuget/packages.
+        var dir = new[]
+            {
+                typeof(Crossgen).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "UniJit.NuGetPackageRoot")?.Value,
+                Environment.GetEnvironmentVariable("NUGET_PACKAGES"),
+                Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+            }
+            .Where(r => !string.IsNullOrEmpty(r)).Select(r => Path.Combine(r!, Package)).FirstOrDefault(Directory.Exists);
+        if (dir == null) return null;
         // "10.0.12", or "10.0.0-rc.2.25502.107" for a prerelease (Environment.Version drops the suffix).
         string running = RuntimeInformation.FrameworkDescription.Split(' ')[^1];
         var found = Directory.GetDirectories(dir)
