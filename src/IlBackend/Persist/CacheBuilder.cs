@@ -64,6 +64,11 @@ public static class CacheBuilder
             }
             log.WriteLine($"{id}: ReadyToRun image after {watch.ElapsedMilliseconds} ms");
             RegionRecipe.Write(Path.Combine(dir, id + ".index"), built, built: true);
+            // A merged layer replaces the layers it holds (a run that has one mapped keeps using it).
+            string replaces = Path.Combine(dir, id + ".replaces");
+            if (File.Exists(replaces))
+                foreach (var old in File.ReadAllLines(replaces))
+                    foreach (var ext in new[] { ".index", ".r2r.dll" }) File.Delete(Path.Combine(dir, Path.GetFileName(old) + ext));
             return 0;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -75,7 +80,7 @@ public static class CacheBuilder
         {
             try
             {
-                foreach (var f in new[] { recipePath, ilPath, r2rPath + ".rsp", r2rPath + ".log" }) File.Delete(f);
+                foreach (var f in new[] { recipePath, ilPath, r2rPath + ".rsp", r2rPath + ".log", Path.Combine(dir, id + ".replaces") }) File.Delete(f);
                 File.AppendAllText(Path.Combine(dir, "build.log"), log.ToString());
             }
             catch (IOException) { }

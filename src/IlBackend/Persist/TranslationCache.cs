@@ -28,9 +28,11 @@ public sealed unsafe class TranslationCache
     /// <summary>Blocks run this many times in the interpreter, and not translated, are saved too: the long
     /// tail of code that never gets hot in one run (most of python3's start-up).</summary>
     public static int WarmThreshold = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_CACHE_WARM"), out var w) && w > 0 ? w : 50;
-    /// <summary>A run adds a layer only with at least this many new regions, and a program has at most
-    /// <see cref="MaxLayers"/>.</summary>
-    const int MinNewRegions = 1, MaxLayers = 8;
+    /// <summary>A run adds a layer when it translated something (hot code no layer had) or ran at least
+    /// <see cref="MinWarmRegions"/> warm regions' worth of code no layer had. The layer that would be
+    /// number <see cref="MaxLayers"/> + 1 holds the others' regions too and replaces them.</summary>
+    const int MinWarmRegions = 16;
+    static readonly int MaxLayers = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_CACHE_LAYERS"), out var l) && l > 0 ? l : 8;
 
     public readonly string Directory;
     readonly List<Layer> layers = new();
@@ -102,6 +104,16 @@ public sealed unsafe class TranslationCache
     public CompiledRegion? Bind(GuestProcess process, Block block)
     {
         if (!entries.TryGetValue(block.Start, out var list)) return null;
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        try { return BindLocked(process, block, list); }
+        finally { BindTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0); }
+    }
+
+    /// <summary>Time spent binding saved regions (checking bytes, loading images, making delegates).</summary>
+    public TimeSpan BindTime;
+
+    CompiledRegion? BindLocked(GuestProcess process, Block block, List<(Layer Layer, int Method, int Entry)> list)
+    {
         lock (gate)
         {
             foreach (var (layer, m, k) in list)
@@ -174,6 +186,13 @@ public sealed unsafe class TranslationCache
         lock (gate) recorded.Add(RecipeOf(region));
     }
 
+    static (string, int) Identity(RegionRecipe r)
+    {
+        var h = new HashCode();
+        foreach (var b in r.Bytes) h.AddBytes(b);
+        return (string.Join(',', r.Starts), h.ToHashCode());
+    }
+
     static RegionRecipe RecipeOf(Region region) => new()
     {
         Starts = region.Blocks.Select(b => b.Start).ToArray(),
@@ -187,9 +206,12 @@ public sealed unsafe class TranslationCache
     {
         try
         {
-            if (layers.Count >= MaxLayers) return;
+            // A build still running (started by an earlier run) is about to add what this run would.
+            if (System.IO.Directory.Exists(Directory) && System.IO.Directory.GetFiles(Directory, "*.recipe")
+                    .Any(f => DateTime.UtcNow - File.GetLastWriteTimeUtc(f) < TimeSpan.FromMinutes(10))) return;
             var recipes = new List<RegionRecipe>();
             lock (gate) recipes.AddRange(recorded);
+            int hot = recipes.Count;
             var covered = new HashSet<ulong>(recipes.Select(r => r.Starts[0]));
             foreach (var b in process.Blocks.All.Where(b => b.Valid && b.Compiled == null && !b.Translated && b.ExecCount >= WarmThreshold)
                          .OrderByDescending(b => b.ExecCount).ToList())
@@ -200,9 +222,19 @@ public sealed unsafe class TranslationCache
                 covered.Add(b.Start);
                 recipes.Add(RecipeOf(region));
             }
-            if (recipes.Count < MinNewRegions) return;
+            if (hot == 0 && recipes.Count < MinWarmRegions) return;
+            var replaces = new List<string>();
+            if (layers.Count >= MaxLayers)
+                foreach (var layer in layers)
+                {
+                    recipes.AddRange(layer.Recipes);
+                    replaces.Add(Path.GetFileName(layer.Dll)[..^".r2r.dll".Length]);
+                }
+            // The same region twice (a run that started before another's build was published) is built once.
+            recipes = recipes.DistinctBy(Identity).ToList();
             System.IO.Directory.CreateDirectory(Directory);
             string id = $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Environment.ProcessId}";
+            if (replaces.Count > 0) File.WriteAllLines(Path.Combine(Directory, id + ".replaces"), replaces);
             RegionRecipe.Write(Path.Combine(Directory, id + ".recipe"), recipes, built: false);
             CacheBuilder.Start(Directory, id, wait: Environment.GetEnvironmentVariable("UNIJIT_CACHE_WAIT") == "1");
         }

@@ -20,13 +20,20 @@ public sealed class TranslationCacheTests : IDisposable
         try { Directory.Delete(dir, true); } catch (IOException) { }
     }
 
-    Dictionary<string, string> Env() => new(ProcessRunner.FixedEnvironment)
+    readonly Dictionary<string, string> extra = new();
+
+    Dictionary<string, string> Env()
     {
-        ["UNIJIT_CACHE"] = "1",
-        ["UNIJIT_CACHE_WAIT"] = "1",
-        ["UNIJIT_CACHE_DIR"] = dir,
-        ["UNIJIT_HOT"] = "50",
-    };
+        var env = new Dictionary<string, string>(ProcessRunner.FixedEnvironment)
+        {
+            ["UNIJIT_CACHE"] = "1",
+            ["UNIJIT_CACHE_WAIT"] = "1",
+            ["UNIJIT_CACHE_DIR"] = dir,
+            ["UNIJIT_HOT"] = "50",
+        };
+        foreach (var (k, v) in extra) env[k] = v;
+        return env;
+    }
 
     /// <summary>Runs <paramref name="program"/> natively and under UniJit with the test's cache and
     /// --stats; asserts the same stdout and exit status; returns the regions UniJit took from the cache.</summary>
@@ -68,6 +75,22 @@ public sealed class TranslationCacheTests : IDisposable
         Assert.Equal(0, RunBoth(tier, binary, "7", "9"));
         Assert.True(RunBoth(tier, binary, "5", "9") > 0);
         Assert.True(RunBoth(tier, binary, "9", "7") > 0);
+    }
+
+    /// <summary>Each run translates a new version of the generated function, so each adds a layer; past
+    /// the limit (two here) the new layer holds the others' regions as well and replaces them.</summary>
+    [Fact]
+    public void LayersPastTheLimitAreMergedIntoOne()
+    {
+        string binary = ProgramCompiler.Get(CorpusProgram.All["code_rewrite"], "static");
+        extra["UNIJIT_CACHE_LAYERS"] = "2";
+        RunBoth("jit", binary, "7", "9");
+        RunBoth("jit", binary, "5", "9");
+        Assert.Equal(2, Layers().Length);
+        RunBoth("jit", binary, "3", "9");
+        Assert.Single(Layers());
+        Assert.True(RunBoth("jit", binary, "7", "5") > 0);
+        Assert.True(RunBoth("jit", binary, "3", "7") > 0);
     }
 
     [Fact]
