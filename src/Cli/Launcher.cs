@@ -16,7 +16,7 @@ public static partial class Launcher
           --tier=auto|interp|jit   execution tier (default auto)
           --strace                 log every system call to stderr
           --stats                  print execution statistics at exit
-          --no-cache               neither use nor save translations kept between runs
+          --no-cache               neither use nor fill the translation cache
           --warn-unimplemented     name each unimplemented system call once on stderr
           -L DIR                   look up the ELF interpreter and absolute paths under DIR first
           -r DIR                   run with DIR as the guest's root directory

@@ -56,7 +56,10 @@ public static class CacheBuilder
             var built = Emit(recipes, id, ilPath, log);
             log.WriteLine($"{id}: {built.Count} of {recipes.Count} regions emitted in {watch.ElapsedMilliseconds} ms");
             if (Crossgen.Find() is not { } crossgen2) throw new InvalidOperationException("crossgen2 not found (restore Microsoft.NETCore.App.Crossgen2 or set UNIJIT_CROSSGEN2)");
-            using (var p = Process.Start(Crossgen.StartInfo(crossgen2, ilPath, r2rPath, [AppContext.BaseDirectory]))!)
+            using (var p = Process.Start(Crossgen.StartInfo(crossgen2, ilPath, r2rPath, [AppContext.BaseDirectory],
+                       // In the version bubble, so that their helpers inline into the regions as they do into
+                       // DynamicMethods; the cache key has both MVIDs, so the image never meets other builds.
+                       bubble: [typeof(GuestProcess).Assembly.Location, typeof(CacheBuilder).Assembly.Location]))!)
             {
                 p.WaitForExit();
                 if (p.ExitCode != 0 || !File.Exists(r2rPath))

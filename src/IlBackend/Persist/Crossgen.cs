@@ -13,7 +13,8 @@ namespace UniJit.IlBackend.Persist;
 /// ("ABI unstable type"), which is every region with an SSE helper call. The price is that the image
 /// is tied to this exact CoreLib: the runtime ends the process ("MVID mismatch") when it loads the
 /// image under another one, so the cache must be keyed by <see cref="CoreLibMvid"/> as well.
-/// UniJit's own assemblies stay outside the bubble (a rebuilt one does not invalidate the image).</summary>
+/// Assemblies the caller names (<c>bubble</c>) join it too, so that their methods inline into the
+/// image's; the same "MVID mismatch" then holds for them, and the cache key has their MVIDs.</summary>
 public static class Crossgen
 {
     const string Package = "microsoft.netcore.app.crossgen2.linux-x64";
@@ -63,7 +64,8 @@ public static class Crossgen
     /// a reader never sees half an image), and its output to <paramref name="r2rPath"/>.log: the process
     /// holds none of this process's standard streams and can be left running after it exits. Exit code 0
     /// on success. Creates the directory of <paramref name="r2rPath"/>.</summary>
-    public static ProcessStartInfo StartInfo(string crossgen2, string ilPath, string r2rPath, IEnumerable<string> referenceDirs)
+    public static ProcessStartInfo StartInfo(string crossgen2, string ilPath, string r2rPath, IEnumerable<string> referenceDirs,
+        IEnumerable<string>? bubble = null)
     {
         r2rPath = Path.GetFullPath(r2rPath);
         string framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
@@ -80,6 +82,7 @@ public static class Crossgen
             "--resilient",
             "--reference:" + Path.Combine(framework, "*.dll"),
         };
+        foreach (var b in bubble ?? []) args.Add("--inputbubbleref:" + b);
         foreach (var d in referenceDirs.Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d))).Distinct())
             if (d != framework) args.Add("--reference:" + Path.Combine(d, "*.dll"));
         Directory.CreateDirectory(Path.GetDirectoryName(r2rPath)!);
