@@ -13,7 +13,7 @@ using System.Globalization;
 // --cpu times each run by its CPU time (user + sys, all threads, from GNU time) instead of wall-clock
 // time: on a loaded shared machine wall-clock time mostly measures the other load.
 // Tiers: auto, interp and jit run with --no-cache (every run starts cold); "warm" is the auto tier with
-// the translation cache (bench/.build/cache/ROW, one per row) filled by three unmeasured runs first. Its runs wait for any
+// the translation cache (bench/.build/cache/ROW, one per row) filled by five unmeasured runs first. Its runs wait for any
 // cache build they start (UNIJIT_CACHE_WAIT=1), so that work is in their time, not in another row's.
 
 var root = FindRoot();
@@ -113,7 +113,7 @@ foreach (var (name, exe, caseArgs) in cases)
     string? expected = null;
     cacheDir = Path.Combine(root, "bench", ".build", "cache", name);
     if (tiers.Contains("warm"))
-        for (int k = 0; k < 3; k++) Measure([unijit, "--tier=auto", exe, .. caseArgs]);
+        for (int k = 0; k < 5; k++) Measure([unijit, "--tier=auto", exe, .. caseArgs]);
     for (int round = 0; round < runs; round++)
     {
         foreach (var r in runners)

@@ -31,7 +31,7 @@ public sealed unsafe class TranslationCache
     /// <summary>A run adds a layer when it translated something (hot code no layer had) or ran at least
     /// <see cref="MinWarmRegions"/> warm regions' worth of code no layer had. The layer that would be
     /// number <see cref="MaxLayers"/> + 1 holds the others' regions too and replaces them.</summary>
-    const int MinWarmRegions = 16;
+    const int MinWarmRegions = 32;
     static readonly int MaxLayers = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_CACHE_LAYERS"), out var l) && l > 0 ? l : 8;
 
     public readonly string Directory;
@@ -212,14 +212,17 @@ public sealed unsafe class TranslationCache
             var recipes = new List<RegionRecipe>();
             lock (gate) recipes.AddRange(recorded);
             int hot = recipes.Count;
+            // Warm blocks start regions of their own, the warmest first, unless a region of this save already
+            // holds them. A block inside a region compiled in this run counts too: it was entered from the
+            // dispatcher that often (a computed jump or return lands there), and the next run, which binds
+            // only regions' entries, would interpret it again.
             var covered = new HashSet<ulong>(recipes.Select(r => r.Starts[0]));
-            foreach (var b in process.Blocks.All.Where(b => b.Valid && b.Compiled == null && !b.Translated && b.ExecCount >= WarmThreshold)
+            foreach (var b in process.Blocks.All.Where(b => b.Valid && b.Compiled == null && b.ExecCount >= WarmThreshold)
                          .OrderByDescending(b => b.ExecCount).ToList())
             {
-                if (covered.Contains(b.Start) || b.Translated) continue;
+                if (covered.Contains(b.Start)) continue;
                 var region = RegionBuilder.Build(process.Blocks, b, executedOnly: true);
-                foreach (var rb in region.Blocks) rb.Translated = true;
-                covered.Add(b.Start);
+                foreach (var rb in region.Blocks) covered.Add(rb.Start);
                 recipes.Add(RecipeOf(region));
             }
             if (hot == 0 && recipes.Count < MinWarmRegions) return;
