@@ -186,6 +186,18 @@ public sealed unsafe class TranslationCache
         lock (gate) recorded.Add(RecipeOf(region));
     }
 
+    /// <summary>Removes the caches of the same program name that no run has added to for a week: every
+    /// rebuild of UniJit (or update of the program) starts a new directory.</summary>
+    void RemoveStale()
+    {
+        var parent = Path.GetDirectoryName(Directory)!;
+        if (!System.IO.Directory.Exists(parent)) return;
+        string prefix = Path.GetFileName(Directory)[..(Path.GetFileName(Directory).LastIndexOf('-') + 1)];
+        foreach (var d in System.IO.Directory.GetDirectories(parent, prefix + "*"))
+            if (d != Directory && DateTime.UtcNow - System.IO.Directory.GetLastWriteTimeUtc(d) > TimeSpan.FromDays(7))
+                try { System.IO.Directory.Delete(d, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
     static (string, int) Identity(RegionRecipe r)
     {
         var h = new HashCode();
@@ -206,9 +218,14 @@ public sealed unsafe class TranslationCache
     {
         try
         {
-            // A build still running (started by an earlier run) is about to add what this run would.
-            if (System.IO.Directory.Exists(Directory) && System.IO.Directory.GetFiles(Directory, "*.recipe")
-                    .Any(f => DateTime.UtcNow - File.GetLastWriteTimeUtc(f) < TimeSpan.FromMinutes(10))) return;
+            // A build still running (started by an earlier run) is about to add what this run would; a recipe
+            // older than that is left from a build that was killed.
+            if (System.IO.Directory.Exists(Directory))
+                foreach (var f in System.IO.Directory.GetFiles(Directory, "*.recipe"))
+                {
+                    if (DateTime.UtcNow - File.GetLastWriteTimeUtc(f) < TimeSpan.FromMinutes(10)) return;
+                    File.Delete(f);
+                }
             var recipes = new List<RegionRecipe>();
             lock (gate) recipes.AddRange(recorded);
             int hot = recipes.Count;
@@ -235,6 +252,7 @@ public sealed unsafe class TranslationCache
                 }
             // The same region twice (a run that started before another's build was published) is built once.
             recipes = recipes.DistinctBy(Identity).ToList();
+            if (!System.IO.Directory.Exists(Directory)) RemoveStale();
             System.IO.Directory.CreateDirectory(Directory);
             string id = $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Environment.ProcessId}";
             if (replaces.Count > 0) File.WriteAllLines(Path.Combine(Directory, id + ".replaces"), replaces);
