@@ -49,7 +49,6 @@ public sealed unsafe class TranslationCache
         /// <summary>Set when the image would not load: the layer is not asked again.</summary>
         public bool Broken;
         public readonly RegionCode?[] Code = new RegionCode?[recipes.Count];
-        public readonly RegionContext?[] Contexts = new RegionContext?[recipes.Count];
     }
 
     TranslationCache(string directory) => Directory = directory;
@@ -104,9 +103,12 @@ public sealed unsafe class TranslationCache
     public CompiledRegion? Bind(GuestProcess process, Block block)
     {
         if (!entries.TryGetValue(block.Start, out var list)) return null;
-        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        try { return BindLocked(process, block, list); }
-        finally { BindTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0); }
+        lock (gate)
+        {
+            long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            try { return BindLocked(process, block, list); }
+            finally { BindTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0); }
+        }
     }
 
     /// <summary>Time spent binding saved regions (checking bytes, loading images, making delegates).</summary>
@@ -114,38 +116,35 @@ public sealed unsafe class TranslationCache
 
     CompiledRegion? BindLocked(GuestProcess process, Block block, List<(Layer Layer, int Method, int Entry)> list)
     {
-        lock (gate)
+        foreach (var (layer, m, k) in list)
         {
-            foreach (var (layer, m, k) in list)
+            var recipe = layer.Recipes[m];
+            if (layer.Broken || !Matches(recipe)) continue;
+            var code = layer.Code[m];
+            if (code == null)
             {
-                var recipe = layer.Recipes[m];
-                if (layer.Broken || !Matches(recipe)) continue;
-                var code = layer.Code[m];
-                if (code == null)
+                try
                 {
-                    try
-                    {
-                        layer.Type ??= Assembly.LoadFrom(layer.Dll).GetType("Regions", throwOnError: true)!;
-                        var method = layer.Type.GetMethod("r" + m, BindingFlags.Public | BindingFlags.Static)!;
-                        var ctx = layer.Contexts[m] = new RegionContext(Decode(recipe.Fallbacks), recipe.Links, process);
-                        code = layer.Code[m] = method.CreateDelegate<RegionCode>(ctx);
-                    }
-                    catch (Exception e) when (e is not OutOfMemoryException)
-                    {
-                        if (Environment.GetEnvironmentVariable("UNIJIT_DEBUG") == "1") Console.Error.WriteLine($"unijit: cache: {layer.Dll} r{m}: {e.Message}");
-                        layer.Broken = layer.Type == null;
-                        continue;
-                    }
+                    layer.Type ??= Assembly.LoadFrom(layer.Dll).GetType("Regions", throwOnError: true)!;
+                    var method = layer.Type.GetMethod("r" + m, BindingFlags.Public | BindingFlags.Static)!;
+                    var ctx = new RegionContext(Decode(recipe), recipe.Links, process);
+                    code = layer.Code[m] = method.CreateDelegate<RegionCode>(ctx);
                 }
-                for (int i = 0; i < recipe.Starts.Length; i++)
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    ulong end = recipe.Starts[i] + (ulong)recipe.Bytes[i].Length;
-                    for (ulong p = recipe.Starts[i] >> GuestMemory.PageShift; p <= (end - 1) >> GuestMemory.PageShift; p++)
-                        process.Blocks.AddDependency(block, p);
+                    if (Environment.GetEnvironmentVariable("UNIJIT_DEBUG") == "1") Console.Error.WriteLine($"unijit: cache: {layer.Dll} r{m}: {e.Message}");
+                    layer.Broken = layer.Type == null;
+                    continue;
                 }
-                Bound++;
-                return new CompiledRegion(code, k == 0 ? recipe.Instructions : 0, 0) { EntryIndex = k };
             }
+            for (int i = 0; i < recipe.Starts.Length; i++)
+            {
+                ulong end = recipe.Starts[i] + (ulong)recipe.Bytes[i].Length;
+                for (ulong p = recipe.Starts[i] >> GuestMemory.PageShift; p <= (end - 1) >> GuestMemory.PageShift; p++)
+                    process.Blocks.AddDependency(block, p);
+            }
+            Bound++;
+            return new CompiledRegion(code, k == 0 ? recipe.Instructions : 0, 0) { EntryIndex = k };
         }
         return null;
     }
@@ -165,17 +164,20 @@ public sealed unsafe class TranslationCache
         return true;
     }
 
-    /// <summary>The instructions at <paramref name="ips"/> (checked to hold the recipe's bytes).</summary>
-    static Instruction[] Decode(ulong[] ips)
+    /// <summary>The instructions the recipe's code runs through handlers, decoded from its saved bytes
+    /// (which the guest's memory was just checked to hold).</summary>
+    static Instruction[] Decode(RegionRecipe recipe)
     {
-        var result = new Instruction[ips.Length];
-        var buf = new byte[15];
-        for (int i = 0; i < ips.Length; i++)
+        var result = new Instruction[recipe.Fallbacks.Length];
+        for (int k = 0; k < result.Length; k++)
         {
-            int n = (int)Math.Min(15UL, GuestMemory.WindowSize - ips[i]);
-            new ReadOnlySpan<byte>(GuestMemory.Base + ips[i], n).CopyTo(buf);
-            var d = Iced.Intel.Decoder.Create(64, new ByteArrayCodeReader(buf, 0, n), ips[i], DecoderOptions.None);
-            d.Decode(out result[i]);
+            ulong ip = recipe.Fallbacks[k];
+            int i = 0;
+            while (i < recipe.Starts.Length && !(ip >= recipe.Starts[i] && ip < recipe.Starts[i] + (ulong)recipe.Bytes[i].Length)) i++;
+            if (i == recipe.Starts.Length) throw new InvalidDataException($"0x{ip:x} is outside its region");
+            int offset = (int)(ip - recipe.Starts[i]);
+            var d = Iced.Intel.Decoder.Create(64, new ByteArrayCodeReader(recipe.Bytes[i], offset, recipe.Bytes[i].Length - offset), ip, DecoderOptions.None);
+            d.Decode(out result[k]);
         }
         return result;
     }
