@@ -63,10 +63,17 @@ public sealed unsafe class TranslationCache
             : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "unijit");
         var info = new FileInfo(exePath);
-        string key = $"{exePath}\n{(info.Exists ? info.Length : 0)}\n{(info.Exists ? info.LastWriteTimeUtc.Ticks : 0)}\n" +
-            $"{typeof(TranslationCache).Assembly.ManifestModule.ModuleVersionId}\n{typeof(GuestProcess).Assembly.ManifestModule.ModuleVersionId}\n{Crossgen.CoreLibMvid}";
         ulong h = 14695981039346656037UL; // FNV-1a: a name, not a check (the bytes are checked at use)
-        foreach (char c in key) { h ^= c; h *= 1099511628211UL; }
+        void Add(ReadOnlySpan<byte> bytes)
+        {
+            foreach (byte b in bytes) { h ^= b; h *= 1099511628211UL; }
+        }
+        Add(System.Text.Encoding.UTF8.GetBytes(exePath));
+        Add(BitConverter.GetBytes(info.Exists ? info.Length : 0));
+        Add(BitConverter.GetBytes(info.Exists ? info.LastWriteTimeUtc.Ticks : 0));
+        foreach (var mvid in new[] { typeof(TranslationCache).Assembly.ManifestModule.ModuleVersionId,
+                     typeof(GuestProcess).Assembly.ManifestModule.ModuleVersionId, Crossgen.CoreLibMvid })
+            Add(mvid.ToByteArray());
         return Path.Combine(root, $"{Path.GetFileName(exePath)}-{h:x16}");
     }
 
@@ -220,6 +227,14 @@ public sealed unsafe class TranslationCache
     {
         try
         {
+            int hot;
+            lock (gate) hot = recorded.Count;
+            // A short run (a /bin/true) has little to save: with nothing compiled, fewer than four warm blocks per
+            // region a layer needs end it here, before anything is built.
+            int warm = 0;
+            foreach (var b in process.Blocks.All)
+                if (b.ExecCount >= WarmThreshold && b.Compiled == null) warm++;
+            if (hot == 0 && warm < 4 * MinWarmRegions) return;
             // A build still running (started by an earlier run) is about to add what this run would; a recipe
             // older than that is left from a build that was killed.
             if (System.IO.Directory.Exists(Directory))
@@ -230,7 +245,6 @@ public sealed unsafe class TranslationCache
                 }
             var recipes = new List<RegionRecipe>();
             lock (gate) recipes.AddRange(recorded);
-            int hot = recipes.Count;
             // Warm blocks start regions of their own, the warmest first, unless a region of this save already
             // holds them. A block inside a region compiled in this run counts too: it was entered from the
             // dispatcher that often (a computed jump or return lands there), and the next run, which binds
