@@ -128,7 +128,7 @@ public sealed class IlEmitter
     }
 
     /// <summary>Pushes the host pointer held by static field <paramref name="name"/> of <paramref name="type"/>:
-    /// a constant of the code, or (<see cref="Portable"/>) a load of the field.</summary>
+    /// a constant of the code, or (<see cref="Portable"/>) the local <see cref="LoadPointers"/> filled.</summary>
     public unsafe void LdPointer(Type type, string name)
     {
         var f = type.GetField(name, BindingFlags.Public | BindingFlags.Static)!;

@@ -30,6 +30,11 @@ public static class CacheBuilder
         string command = string.Join(' ', new[] { self }.Concat(args).Select(Quote)) + " </dev/null >/dev/null 2>&1";
         // Through sh: the builder's standard descriptors are /dev/null (a pipe the guest's reader waits on
         // is not held open), and without wait it runs in the background, in a session of its own.
+        // The guest's descriptors are not close-on-exec, and the guest is done with them: a pipe it held must not
+        // stay open in the builder (the reader at its other end would wait for the build to end).
+        foreach (var entry in Directory.GetFiles("/proc/self/fd"))
+            if (int.TryParse(Path.GetFileName(entry), out int fd) && fd > 2)
+                UniJit.Runtime.Memory.Native.Sys(72 /* fcntl */, fd, 2 /* F_SETFD */, 1 /* FD_CLOEXEC */);
         var psi = new ProcessStartInfo("/bin/sh", ["-c", wait ? command : $"setsid {command} &"]) { UseShellExecute = false };
         using var p = Process.Start(psi)!;
         p.WaitForExit();
