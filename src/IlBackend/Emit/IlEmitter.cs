@@ -45,6 +45,17 @@ public sealed class IlEmitter
     /// path stores nothing.</summary>
     public void EmitSlowPaths(System.Reflection.Emit.Label exit, LocalBuilder ip)
     {
+        foreach (var (cross, back, span, write, ip2, flags) in crossings)
+        {
+            // The span's first and last byte on two pages: each page's own tag must allow the access.
+            Il.MarkLabel(cross);
+            var slow = Il.DefineLabel();
+            PageCheck(groupAddress!, 0, write, slow);
+            PageCheck(groupAddress!, span - 1, write, slow);
+            Il.Emit(OpCodes.Br, back);
+            slowPaths.Add((slow, ip2, flags));
+        }
+        crossings.Clear();
         foreach (var (at, address, flags) in slowPaths)
         {
             Il.MarkLabel(at);
@@ -66,7 +77,73 @@ public sealed class IlEmitter
         slowPaths.Add((slow, FaultIp, PendingFlags));
     }
 
-    public bool HasSlowPaths => slowPaths.Count > 0;
+    public bool HasSlowPaths => slowPaths.Count > 0 || crossings.Count > 0;
+
+    /// <summary>Set while an instruction whose explicit memory operand a group check already covered
+    /// (<see cref="GroupCheck"/>) is emitted: its accesses of at most this many bytes (reads, and writes
+    /// when <see cref="CoveredWrite"/>) need no check of their own. 0 otherwise.</summary>
+    public int CoveredSize;
+    public bool CoveredWrite;
+
+    LocalBuilder? groupAddress;
+    readonly List<(System.Reflection.Emit.Label cross, System.Reflection.Emit.Label back, int span, bool write, ulong ip, Action? flags)> crossings = new();
+
+    /// <summary>Checks, before instruction <paramref name="i"/> changes anything, the accesses of an
+    /// <see cref="Analysis.AccessGroups.Group"/> that starts there: the span from
+    /// <paramref name="i"/>'s effective address + <paramref name="first"/>, <paramref name="span"/>
+    /// bytes long, must be allowed. The inline check is the one of a single access covering the span
+    /// (one page); a span across two pages goes out of line and checks each page (then comes back);
+    /// otherwise the region leaves before <paramref name="i"/> (<see cref="FaultIp"/>, set by the caller).</summary>
+    public void GroupCheck(in Instruction i, long first, int span, bool write)
+    {
+        var g = groupAddress ??= Il.DeclareLocal(typeof(ulong));
+        EffectiveAddress(in i);
+        if (first != 0) { Il.Emit(OpCodes.Ldc_I8, first); Il.Emit(OpCodes.Add); }
+        Il.Emit(OpCodes.Stloc, g);
+        var cross = Il.DefineLabel();
+        var back = Il.DefineLabel();
+        LdTag(g, write);
+        Il.Emit(OpCodes.Ldloc, g);
+        Il.Emit(OpCodes.Ldc_I4, span - 1);
+        Il.Emit(OpCodes.Conv_U8);
+        Il.Emit(OpCodes.Add);
+        Il.Emit(OpCodes.Ldc_I8, ~(long)GuestMemory.PageMask);
+        Il.Emit(OpCodes.And);
+        Il.Emit(OpCodes.Bne_Un, cross);
+        Il.MarkLabel(back);
+        crossings.Add((cross, back, span, write, FaultIp, PendingFlags));
+    }
+
+    /// <summary>Pushes the tag of the page that holds the address in <paramref name="a"/>.</summary>
+    void LdTag(LocalBuilder a, bool write)
+    {
+        LdPointer(typeof(GuestMemory), write ? nameof(GuestMemory.WriteTag) : nameof(GuestMemory.ReadTag));
+        Il.Emit(OpCodes.Ldloc, a);
+        Il.Emit(OpCodes.Ldc_I4, GuestMemory.PageShift);
+        Il.Emit(OpCodes.Shr_Un);
+        Il.Emit(OpCodes.Conv_U4);
+        Il.Emit(OpCodes.Conv_U8);
+        Il.Emit(OpCodes.Ldc_I4_3);
+        Il.Emit(OpCodes.Shl);
+        Il.Emit(OpCodes.Conv_U);
+        Il.Emit(OpCodes.Add);
+        Il.Emit(OpCodes.Ldind_I8);
+    }
+
+    /// <summary>Branches to <paramref name="fail"/> unless the page of address <paramref name="a"/> +
+    /// <paramref name="offset"/> allows the access (its tag is its own address).</summary>
+    void PageCheck(LocalBuilder a, int offset, bool write, System.Reflection.Emit.Label fail)
+    {
+        var p = accessAddress ??= Il.DeclareLocal(typeof(ulong));
+        Il.Emit(OpCodes.Ldloc, a);
+        if (offset != 0) { Il.Emit(OpCodes.Ldc_I4, offset); Il.Emit(OpCodes.Conv_U8); Il.Emit(OpCodes.Add); }
+        Il.Emit(OpCodes.Stloc, p);
+        LdTag(p, write);
+        Il.Emit(OpCodes.Ldloc, p);
+        Il.Emit(OpCodes.Ldc_I8, ~(long)GuestMemory.PageMask);
+        Il.Emit(OpCodes.And);
+        Il.Emit(OpCodes.Bne_Un, fail);
+    }
 
     /// <summary>True when the method is saved for later runs (<see cref="Persist.CacheBuilder"/>): a pointer
     /// into this process (the guest memory window, the permission tags, the signal word) is then loaded
@@ -265,18 +342,26 @@ public sealed class IlEmitter
         CheckAccess?.Invoke();
         var slow = Il.DefineLabel();
         Il.Emit(OpCodes.Stloc, a);
+        if (n <= CoveredSize && (!write || CoveredWrite))
+        {
+            // Its group's check covered the page; only the alignment is left.
+            if (aligned16)
+            {
+                Il.Emit(OpCodes.Ldloc, a);
+                Il.Emit(OpCodes.Ldc_I4_S, (sbyte)15);
+                Il.Emit(OpCodes.Conv_U8);
+                Il.Emit(OpCodes.And);
+                Il.Emit(OpCodes.Brtrue, slow);
+                slowPaths.Add((slow, FaultIp, PendingFlags));
+            }
+            LdPointer(typeof(GuestMemory), nameof(GuestMemory.Base));
+            Il.Emit(OpCodes.Ldloc, a);
+            Il.Emit(OpCodes.Conv_U);
+            Il.Emit(OpCodes.Add);
+            return;
+        }
         // The tag of a's page (the index truncated to the table's 2^32 entries)...
-        LdPointer(typeof(GuestMemory), write ? nameof(GuestMemory.WriteTag) : nameof(GuestMemory.ReadTag));
-        Il.Emit(OpCodes.Ldloc, a);
-        Il.Emit(OpCodes.Ldc_I4, GuestMemory.PageShift);
-        Il.Emit(OpCodes.Shr_Un);
-        Il.Emit(OpCodes.Conv_U4);
-        Il.Emit(OpCodes.Conv_U8);
-        Il.Emit(OpCodes.Ldc_I4_3);
-        Il.Emit(OpCodes.Shl);
-        Il.Emit(OpCodes.Conv_U);
-        Il.Emit(OpCodes.Add);
-        Il.Emit(OpCodes.Ldind_I8);
+        LdTag(a, write);
         // ...against the address of the last byte's page (a mask, not a shift: RyuJIT would keep a
         // shared a >> 12 in a register, or spill it).
         Il.Emit(OpCodes.Ldloc, a);

@@ -494,11 +494,22 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Add);
             il.Emit(OpCodes.Stloc, icount);
             var need = flagsNeeded[b];
+            var groups = AccessGroups.Of(b.Insns);
             bool ended = false;
             for (int k = 0; k < b.Insns.Length; k++)
             {
                 ref readonly var ins = ref b.Insns[k];
                 emittingIp = ins.IP;
+                if (groups.CheckBefore[k] is { } g)
+                {
+                    MayFault(in ins);
+                    em.GroupCheck(in ins, g.First, g.Span, g.Write);
+                }
+                if (groups.Member[k] is { } m)
+                {
+                    em.CoveredSize = ins.MemorySize.GetSize();
+                    em.CoveredWrite = m.Write;
+                }
                 var before = Producer;
                 FlagsDeferred = need[k] == FlagNeed.Deferred && Deferrable(in ins);
                 bool flagsLive = need[k] == FlagNeed.Store || need[k] == FlagNeed.Deferred && !FlagsDeferred;
@@ -509,6 +520,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                 }
                 else if (ins.RflagsModified != 0 && Producer == before && Fusion.Kind(in ins) == FusionKind.None)
                     Producer = FusionKind.None;
+                em.CoveredSize = 0;
             }
             if (!ended) Goto(b.End);
         }

@@ -13,7 +13,7 @@ namespace UniJit.Tests.IlBackend;
 /// the host CPU by the differential tests.)
 /// </summary>
 [Collection("Guest")]
-public unsafe class TierAgreementTests
+public unsafe partial class TierAgreementTests
 {
     static (ulong[] regs, ulong flags, byte[] data, ulong count) RunIn(Tier tier, Action<Assembler> body, Action<Cpu>? setup)
     {

@@ -1,0 +1,135 @@
+using Iced.Intel;
+using UniJit.Runtime.Interpreter;
+
+namespace UniJit.IlBackend.Analysis;
+
+/// <summary>
+/// Memory accesses of one block that one permission check can cover: explicit memory operands with
+/// the same segment, base, index and scale, while neither register is written, whose bytes all lie in
+/// a span of at most <see cref="MaxSpan"/> bytes. CPU-bound code addresses memory this way (fields of
+/// one structure, a loop body's loads at <c>[rsi+16]</c>, <c>[rsi+32]</c>, ...), and each inline check
+/// costs about nine host instructions, more than the access itself.
+///
+/// The translated code checks the group's whole span at its first member, before that instruction
+/// changes anything (<see cref="Emit.IlEmitter.GroupCheck"/>): the span's first and last byte must be
+/// on pages the tag table allows; if not, the region leaves before the first member and the
+/// interpreter runs from there, faulting precisely where the first refused access is. Nothing
+/// between the check and a later member can change the tags: a group ends at any instruction that
+/// may enter the kernel or otherwise touch all state (<see cref="RegisterUse.TouchesAll"/>), and an
+/// inline write never reaches a page whose tag it could change (a page with translated code is
+/// refused by the write tag). A check against the write tag covers reads too (a writable page is
+/// readable), so one group of reads and writes needs one check.
+/// </summary>
+public sealed class AccessGroups
+{
+    /// <summary>At most two pages hold a group's span, so checking its first and last byte covers it.</summary>
+    public const int MaxSpan = 1024;
+
+    /// <summary>A group, checked before the instruction it starts at.</summary>
+    /// <param name="First">Offset of the span's first byte from the starting instruction's effective address.</param>
+    /// <param name="Span">Bytes from the first to one past the last.</param>
+    /// <param name="Write">Some member writes: the check is against the write tag.</param>
+    public sealed record Group(long First, int Span, bool Write);
+
+    /// <summary>For each instruction: the group whose check precedes it, or null.</summary>
+    public readonly Group?[] CheckBefore;
+    /// <summary>For each instruction: the group its explicit memory operand belongs to (null: checked alone).</summary>
+    public readonly Group?[] Member;
+
+    AccessGroups(int n)
+    {
+        CheckBefore = new Group?[n];
+        Member = new Group?[n];
+    }
+
+    sealed class Open
+    {
+        public int Leader;
+        public ulong LeaderDisp;
+        public long Lo, Hi;
+        public bool Write;
+        public readonly List<int> Members = new();
+    }
+
+    [ThreadStatic] static InstructionInfoFactory? factory;
+
+    public static AccessGroups Of(Instruction[] insns)
+    {
+        var result = new AccessGroups(insns.Length);
+        var open = new Dictionary<(Register seg, Register b, Register x, int scale), Open>();
+        void Close((Register, Register, Register, int) key)
+        {
+            var o = open[key];
+            open.Remove(key);
+            if (o.Members.Count < 2) return;
+            var g = new Group(o.Lo, (int)(o.Hi - o.Lo), o.Write);
+            result.CheckBefore[o.Leader] = g;
+            foreach (var m in o.Members) result.Member[m] = g;
+        }
+        void CloseAll() { foreach (var key in open.Keys.ToList()) Close(key); }
+
+        for (int k = 0; k < insns.Length; k++)
+        {
+            ref readonly var ins = ref insns[k];
+            if (RegisterUse.TouchesAll(in ins)) { CloseAll(); continue; }
+            if (Access(in ins) is var (size, write))
+            {
+                var key = (Segment(ins.MemorySegment), ins.MemoryBase, ins.MemoryIndex, ins.MemoryIndexScale);
+                if (open.TryGetValue(key, out var o))
+                {
+                    long d = unchecked((long)(ins.MemoryDisplacement64 - o.LeaderDisp));
+                    long lo = Math.Min(o.Lo, d), hi = Math.Max(o.Hi, d + size);
+                    if (hi - lo <= MaxSpan) { o.Lo = lo; o.Hi = hi; o.Write |= write; o.Members.Add(k); }
+                    else { Close(key); o = null; }
+                }
+                if (o == null)
+                {
+                    o = new Open { Leader = k, LeaderDisp = ins.MemoryDisplacement64, Lo = 0, Hi = size, Write = write };
+                    o.Members.Add(k);
+                    open[key] = o;
+                }
+            }
+            int written = RegisterUse.Of(in ins).written;
+            if (written == 0) continue;
+            foreach (var key in open.Keys.ToList())
+                if (Writes(written, key.b) || Writes(written, key.x)) Close(key);
+        }
+        CloseAll();
+        return result;
+    }
+
+    static bool Writes(int written, Register r) => Operands.IsGpr(r) && (written & (1 << Operands.GprIndex(r))) != 0;
+
+    /// <summary>DS, ES and SS have base 0 in 64-bit mode: one key for all three.</summary>
+    static Register Segment(Register s) => s is Register.FS or Register.GS ? s : Register.DS;
+
+    /// <summary>The size and direction of the instruction's access, when its only memory access is its
+    /// explicit memory operand at 64-bit addresses, read and/or written unconditionally.</summary>
+    static (int size, bool write)? Access(in Instruction ins)
+    {
+        if (ins.HasLockPrefix || ins.HasRepPrefix || ins.HasRepnePrefix) return null;
+        bool explicitOperand = false;
+        for (int k = 0; k < ins.OpCount; k++) explicitOperand |= ins.GetOpKind(k) == OpKind.Memory;
+        if (!explicitOperand) return null;
+        // The bit tests address memory beyond their operand; the exchanges are atomic.
+        if (ins.Mnemonic is Mnemonic.Bt or Mnemonic.Bts or Mnemonic.Btr or Mnemonic.Btc
+            or Mnemonic.Xchg or Mnemonic.Cmpxchg or Mnemonic.Xadd or Mnemonic.Cmpxchg8b or Mnemonic.Cmpxchg16b) return null;
+        if (ins.MemoryBase is Register.EIP || Operands.IsGpr(ins.MemoryBase) && Operands.RegSize(ins.MemoryBase) != 8
+            || Operands.IsGpr(ins.MemoryIndex) && Operands.RegSize(ins.MemoryIndex) != 8) return null;
+        if (ins.MemoryIndex != Register.None && !Operands.IsGpr(ins.MemoryIndex)) return null; // VSIB
+        factory ??= new InstructionInfoFactory();
+        var used = factory.GetInfo(in ins).GetUsedMemory();
+        int count = 0;
+        OpAccess access = OpAccess.None;
+        foreach (var m in used) { count++; access = m.Access; }
+        if (count != 1) return null;
+        int size = ins.MemorySize.GetSize();
+        if (size is <= 0 or > 64) return null;
+        return access switch
+        {
+            OpAccess.Read => (size, false),
+            OpAccess.Write or OpAccess.ReadWrite => (size, true),
+            _ => null,
+        };
+    }
+}

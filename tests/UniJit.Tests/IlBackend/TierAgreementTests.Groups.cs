@@ -1,0 +1,105 @@
+using Iced.Intel;
+using UniJit.Runtime.Dispatch;
+using UniJit.Runtime.Memory;
+using UniJit.Runtime.State;
+using UniJit.Tests.Support;
+using static Iced.Intel.AssemblerRegisters;
+
+namespace UniJit.Tests.IlBackend;
+
+/// <summary>Accesses checked as a group (<see cref="UniJit.IlBackend.Analysis.AccessGroups"/>): one check
+/// at the group's first instruction covers the span of all its members.</summary>
+public unsafe partial class TierAgreementTests
+{
+    const ulong Boundary = GuestCode.DataAddress + 0x1000;
+
+    /// <summary>Registers, RIP, the signal and the 256 bytes below <see cref="Boundary"/> after a run.</summary>
+    static string StateAtBoundary(Cpu c)
+    {
+        var sb = new System.Text.StringBuilder($"rip={c.S->Rip:x} outcome={GuestCode.LastOutcome} translated={c.S->InstructionCount > 0}");
+        for (int r = 0; r < 16; r++) sb.Append($" r{r}={c.S->Gpr[r]:x}");
+        var data = new byte[256];
+        GuestMemory.ReadBytes(Boundary - 256, data);
+        return sb.Append(" data=").Append(Convert.ToHexString(data)).ToString();
+    }
+
+    /// <summary>A loop whose group of loads and stores at [rsi], [rsi+8], [rsi+16] walks across a page
+    /// boundary, both pages mapped: agrees with the interpreter, and the spans that straddle the boundary
+    /// are checked page by page without leaving the region (nothing is interpreted).</summary>
+    [Fact]
+    public void GroupSpanningTwoMappedPagesStaysTranslated()
+    {
+        Action<Assembler> body = asm =>
+        {
+            var loop = asm.CreateLabel();
+            asm.mov(rsi, Boundary - 64);
+            asm.mov(ecx, 12);
+            asm.Label(ref loop);
+            asm.mov(rax, __qword_ptr[rsi]);
+            asm.add(rax, __qword_ptr[rsi + 8]);
+            asm.xor(__qword_ptr[rsi + 16], rax);
+            asm.add(rsi, 8);
+            asm.dec(ecx);
+            asm.jnz(loop);
+        };
+        Action<Cpu> setup = _ => { for (ulong k = 0; k < 128; k++) GuestMemory.Write8(Boundary - 64 + k, (byte)(k * 13 + 1)); };
+        var a = StateAtBoundary(GuestCode.Run(body, setup, Tier.Interp));
+        var jit = GuestCode.Run(body, setup, Tier.Jit);
+        Assert.Equal(a.Replace("translated=False", "translated=True"), StateAtBoundary(jit));
+        Assert.Equal(0, jit.Process.InstructionsInterpreted);
+    }
+
+    /// <summary>A group whose later member reaches a page it may not access (unmapped for a load, read-only
+    /// for a store): the fault is at that member, after the earlier members' loads and stores took
+    /// effect, with the interpreter's exact registers and memory.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void GroupFaultsAtItsFirstRefusedMember(bool store)
+    {
+        Action<Assembler> body = asm =>
+        {
+            var loop = asm.CreateLabel();
+            asm.mov(rdi, Boundary - 48);
+            asm.xor(ebx, ebx);
+            asm.Label(ref loop);
+            asm.mov(__qword_ptr[rdi], rbx);
+            asm.add(rbx, __qword_ptr[rdi]);
+            asm.inc(rbx);
+            if (store) asm.mov(__qword_ptr[rdi + 8], rbx);
+            else asm.add(rbx, __qword_ptr[rdi + 8]);
+            asm.add(rdi, 8);
+            asm.jmp(loop);
+        };
+        Action<Cpu> setup = _ => AddressSpace.Protect(Boundary, 0x1000, store ? Native.PROT_READ : Native.PROT_NONE);
+        var a = StateAtBoundary(GuestCode.Run(body, setup, Tier.Interp));
+        Assert.Equal(Signals.SIGSEGV, GuestCode.LastOutcome.Signal);
+        Assert.Equal(a.Replace("translated=False", "translated=True"), StateAtBoundary(GuestCode.Run(body, setup, Tier.Jit)));
+    }
+
+    /// <summary>A 16-byte aligned access in a group with an unaligned one: the group's check covers the
+    /// page, but a misaligned address still faults at the aligned member, after the unaligned load.</summary>
+    [Fact]
+    public void AlignedMemberOfAGroupChecksItsAlignment() => FaultAgrees(asm =>
+    {
+        asm.mov(rdi, GuestCode.DataAddress + 8);
+        asm.movups(xmm0, __xmmword_ptr[rdi + 0x20]);
+        asm.add(rax, __qword_ptr[rdi]);
+        asm.movaps(xmm1, __xmmword_ptr[rdi + 0x10]);
+        asm.add(rax, 1);
+    }, cpu => { for (ulong k = 0; k < 96; k++) GuestMemory.Write8(GuestCode.DataAddress + k, (byte)(k + 3)); },
+    Signals.SIGSEGV);
+
+    /// <summary>A group ends where its base register is written: the load after <c>add rdi, 0x1000</c> has
+    /// the same displacement as the one before it, but its own check, which refuses the unmapped page.</summary>
+    [Fact]
+    public void WritingTheBaseRegisterEndsTheGroup() => FaultAgrees(asm =>
+    {
+        asm.mov(rdi, Boundary - 0x20);
+        asm.mov(rax, __qword_ptr[rdi]);
+        asm.add(rax, __qword_ptr[rdi + 8]);
+        asm.add(rdi, 0x1000);
+        asm.add(rax, __qword_ptr[rdi + 8]);
+        asm.add(rax, __qword_ptr[rdi]);
+    }, _ => AddressSpace.Protect(Boundary, 0x1000, Native.PROT_NONE), Signals.SIGSEGV);
+}
