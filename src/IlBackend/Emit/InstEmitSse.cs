@@ -167,9 +167,10 @@ internal static unsafe partial class InstEmit
         bool toGpr = m.ReturnType == typeof(ulong) && !compare, toXmm = m.ReturnType == typeof(V);
         if (!toGpr && !IsXmm(in i, 0)) return false;
         c.MayFault(in i);
-        c.Em.LdState();
+        int first = ps[0].ParameterType == typeof(CpuState*) ? 1 : 0;
+        if (first == 1) c.Em.LdState();
         int op = toGpr ? 1 : 0;
-        for (int k = 1; k < ps.Length; k++, op++)
+        for (int k = first; k < ps.Length; k++, op++)
         {
             var t = ps[k].ParameterType;
             if (t == typeof(V)) c.LoadXmm(i.GetOpRegister(op));
@@ -203,6 +204,7 @@ internal static unsafe partial class InstEmit
         }
         if (toXmm)
         {
+            if (c.SinkResult) Sink(c);
             c.StoreXmm(i.Op0Register);
         }
         // comisd and friends store ZF/PF/CF (and clear OF/SF/AF) in RFLAGS outright: a jcc, setcc or
@@ -220,7 +222,6 @@ internal static unsafe partial class InstEmit
     static bool NativeRow(C c, in Instruction i, SseHandlers.Shape shape, nint op, bool unaligned)
     {
         var il = c.Il;
-        var keepV = typeof(SseNative).GetMethod(nameof(SseNative.Keep), [typeof(CpuState*), typeof(V)])!;
         var keepU = typeof(SseNative).GetMethod(nameof(SseNative.Keep), [typeof(CpuState*), typeof(ulong)])!;
         switch (shape)
         {
@@ -237,7 +238,6 @@ internal static unsafe partial class InstEmit
             case SseHandlers.Shape.Binary when i.OpCount == 2 && IsXmm(in i, 0):
                 WarmRow(i.Code, 0, () => ((delegate*<V, V, V>)op)(default, default));
                 c.MayFault(in i);
-                c.Em.LdState();
                 c.LoadXmm(i.Op0Register);
                 XmmSource(c, in i, 1, unaligned);
                 if (SseNative.Ordered.TryGetValue(op, out var ordered)) c.Em.Call(typeof(SseNative).GetMethod(ordered)!);
@@ -248,7 +248,6 @@ internal static unsafe partial class InstEmit
                 byte imm = i.Immediate8;
                 WarmRow(i.Code, imm, () => ((delegate*<V, V, byte, V>)op)(default, default, imm));
                 c.MayFault(in i);
-                c.Em.LdState();
                 c.LoadXmm(i.Op0Register);
                 XmmSource(c, in i, 1, unaligned);
                 il.Emit(OpCodes.Ldc_I4, (int)imm);
@@ -258,7 +257,6 @@ internal static unsafe partial class InstEmit
             case SseHandlers.Shape.ToXmm when IsXmm(in i, 0):
                 WarmRow(i.Code, 0, () => ((delegate*<V, ulong, V>)op)(default, 0));
                 c.MayFault(in i);
-                c.Em.LdState();
                 c.LoadXmm(i.Op0Register);
                 c.Em.ReadOperand(in i, 1, Operands.Size(in i, 1));
                 CallRow(c, op, [typeof(V), typeof(ulong)]);
@@ -266,10 +264,54 @@ internal static unsafe partial class InstEmit
             default:
                 return false;
         }
-        c.Em.Call(keepV);
+        if (c.SinkResult) Sink(c);
         c.StoreXmm(i.Op0Register);
         return true;
     }
+
+    /// <summary>Stores the vector result on the stack to the sink, leaving it there (<see cref="SseNative.Kept"/>).</summary>
+    static void Sink(C c)
+    {
+        c.Em.LdState();
+        c.Em.Call(typeof(SseNative).GetMethod(nameof(SseNative.Kept))!);
+    }
+
+    [ThreadStatic] static InstructionInfoFactory? infoFactory;
+
+    /// <summary>For each instruction of a block in a native region: whether the XMM register it writes is
+    /// read later in the block, before anything overwrites it, by an instruction that is kept itself —
+    /// native floating point (whose own result is read the same way, or goes to the sink) or one that
+    /// writes memory. RyuJIT cannot drop an operation whose result such an instruction reads, so only
+    /// the others need <see cref="SseNative.Kept"/>. A value still in its register at the block's end is
+    /// not counted as read: every path after it may overwrite it.</summary>
+    internal static bool[] ResultsKept(Instruction[] insns)
+    {
+        var kept = new bool[insns.Length];
+        var readByKept = new bool[16];
+        infoFactory ??= new InstructionInfoFactory();
+        for (int k = insns.Length - 1; k >= 0; k--)
+        {
+            ref readonly var ins = ref insns[k];
+            var info = infoFactory.GetInfo(in ins);
+            if (ins.OpCount > 0 && IsXmm(in ins, 0)) kept[k] = readByKept[ins.Op0Register - Register.XMM0];
+            bool keeps = RunsNatively(in ins) || scalar.ContainsKey(ins.Code);
+            foreach (var m in info.GetUsedMemory()) keeps |= m.Access is OpAccess.Write or OpAccess.ReadWrite;
+            // Going backwards: the instruction's writes happen after its reads.
+            foreach (var u in info.GetUsedRegisters())
+                if (u.Access == OpAccess.Write && XmmIndex(u.Register) is >= 0 and var n) readByKept[n] = false;
+            foreach (var u in info.GetUsedRegisters())
+                if (u.Access is OpAccess.Read or OpAccess.ReadWrite or OpAccess.CondRead or OpAccess.ReadCondWrite
+                    && XmmIndex(u.Register) is >= 0 and var n) readByKept[n] = keeps;
+        }
+        return kept;
+    }
+
+    static int XmmIndex(Register r) => r switch
+    {
+        >= Register.XMM0 and <= Register.XMM15 => r - Register.XMM0,
+        >= Register.YMM0 and <= Register.YMM15 => r - Register.YMM0,
+        _ => -1,
+    };
 
     /// <summary>Runs a floating-point row once (on the compiling thread, outside any guest MXCSR)
     /// unless it ran before, as the interpreter's handlers do before their first scoped run.</summary>

@@ -233,6 +233,10 @@ public sealed unsafe class RegionCompiler : ICompiler
 
         Block currentBlock = null!;
 
+        /// <summary>False while an instruction whose XMM result a later kept instruction of the block reads
+        /// is emitted: its floating-point result needs no sink (<see cref="InstEmit.ResultsKept"/>).</summary>
+        public bool SinkResult = true;
+
         /// <summary>True while an instruction whose flags only this block's exits need is emitted
         /// (<see cref="FlagNeed.Deferred"/>): its emitter computes without flags and calls
         /// <see cref="DeferFlags"/>.</summary>
@@ -495,11 +499,13 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Stloc, icount);
             var need = flagsNeeded[b];
             var groups = AccessGroups.Of(b.Insns);
+            var kept = NativeFp ? InstEmit.ResultsKept(b.Insns) : null;
             bool ended = false;
             for (int k = 0; k < b.Insns.Length; k++)
             {
                 ref readonly var ins = ref b.Insns[k];
                 emittingIp = ins.IP;
+                SinkResult = kept == null || !kept[k];
                 if (groups.CheckBefore[k] is { } g)
                 {
                     MayFault(in ins);

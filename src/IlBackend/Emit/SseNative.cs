@@ -15,9 +15,10 @@ namespace UniJit.IlBackend.Emit;
 /// these run, and the flags they raise are added to the guest's when the region leaves.
 ///
 /// What keeps that exact under an optimizing JIT (the signatures match <see cref="SseCalls"/>' so
-/// the emitter loads operands the same way; the state pointer is for the sink):
+/// the emitter loads operands the same way; a state pointer is for the sink):
 /// <list type="bullet">
-/// <item>Every result is also stored to <see cref="CpuState.FpSink"/> (<see cref="Keep(CpuState*, V)"/>):
+/// <item>A result is also stored to <see cref="CpuState.FpSink"/> (<see cref="Kept"/>, <see cref="Keep"/>)
+/// unless a later instruction of its block that is kept itself reads it (<see cref="InstEmit.ResultsKept"/>):
 /// RyuJIT may not drop an operation whose result the guest overwrites unread, since its flags are a
 /// result too.</item>
 /// <item>No folding at compile time (where neither the guest's rounding nor its flags would apply):
@@ -30,8 +31,10 @@ namespace UniJit.IlBackend.Emit;
 /// </summary>
 public static unsafe class SseNative
 {
+    /// <summary>Stores a vector result's low quadword to the sink and returns it: what the emitter adds
+    /// after an operation whose result might otherwise be dropped (<see cref="InstEmit.ResultsKept"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Keep(CpuState* s, V r)
+    public static V Kept(V r, CpuState* s)
     {
         s->FpSink = r.AsUInt64().ToScalar();
         return r;
@@ -52,36 +55,36 @@ public static unsafe class SseNative
     // ---- scalar double: xmm.lo = xmm.lo op y ------------------------------------------------------
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Addsd(CpuState* s, V a, double y) => Keep(s, Sse2.AddScalar(a.AsDouble(), D(y)).AsByte());
+    public static V Addsd(V a, double y) => Sse2.AddScalar(a.AsDouble(), D(y)).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Subsd(CpuState* s, V a, double y) => Keep(s, Sse2.SubtractScalar(a.AsDouble(), D(y)).AsByte());
+    public static V Subsd(V a, double y) => Sse2.SubtractScalar(a.AsDouble(), D(y)).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Mulsd(CpuState* s, V a, double y) => Keep(s, Sse2.MultiplyScalar(a.AsDouble(), D(y)).AsByte());
+    public static V Mulsd(V a, double y) => Sse2.MultiplyScalar(a.AsDouble(), D(y)).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Divsd(CpuState* s, V a, double y) => Keep(s, Sse2.DivideScalar(a.AsDouble(), D(y)).AsByte());
+    public static V Divsd(V a, double y) => Sse2.DivideScalar(a.AsDouble(), D(y)).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Sqrtsd(CpuState* s, V a, double y) => Keep(s, Sse2.SqrtScalar(a.AsDouble(), D(y)).AsByte());
+    public static V Sqrtsd(V a, double y) => Sse2.SqrtScalar(a.AsDouble(), D(y)).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Minsd(CpuState* s, V a, double y) => Keep(s, Sse2.MinScalar(a.AsDouble(), D(y)).AsByte());
+    public static V Minsd(V a, double y) => Sse2.MinScalar(a.AsDouble(), D(y)).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Maxsd(CpuState* s, V a, double y) => Keep(s, Sse2.MaxScalar(a.AsDouble(), D(y)).AsByte());
+    public static V Maxsd(V a, double y) => Sse2.MaxScalar(a.AsDouble(), D(y)).AsByte();
 
     // ---- scalar single ----------------------------------------------------------------------------
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Addss(CpuState* s, V a, float y) => Keep(s, Sse.AddScalar(a.AsSingle(), F(y)).AsByte());
+    public static V Addss(V a, float y) => Sse.AddScalar(a.AsSingle(), F(y)).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Subss(CpuState* s, V a, float y) => Keep(s, Sse.SubtractScalar(a.AsSingle(), F(y)).AsByte());
+    public static V Subss(V a, float y) => Sse.SubtractScalar(a.AsSingle(), F(y)).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Mulss(CpuState* s, V a, float y) => Keep(s, Sse.MultiplyScalar(a.AsSingle(), F(y)).AsByte());
+    public static V Mulss(V a, float y) => Sse.MultiplyScalar(a.AsSingle(), F(y)).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Divss(CpuState* s, V a, float y) => Keep(s, Sse.DivideScalar(a.AsSingle(), F(y)).AsByte());
+    public static V Divss(V a, float y) => Sse.DivideScalar(a.AsSingle(), F(y)).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Sqrtss(CpuState* s, V a, float y) => Keep(s, Sse.SqrtScalar(a.AsSingle(), F(y)).AsByte());
+    public static V Sqrtss(V a, float y) => Sse.SqrtScalar(a.AsSingle(), F(y)).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Minss(CpuState* s, V a, float y) => Keep(s, Sse.MinScalar(a.AsSingle(), F(y)).AsByte());
+    public static V Minss(V a, float y) => Sse.MinScalar(a.AsSingle(), F(y)).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Maxss(CpuState* s, V a, float y) => Keep(s, Sse.MaxScalar(a.AsSingle(), F(y)).AsByte());
+    public static V Maxss(V a, float y) => Sse.MaxScalar(a.AsSingle(), F(y)).AsByte();
 
     // ---- packed add and multiply ------------------------------------------------------------------
     // RyuJIT treats these as commutative and may swap their operands, but with a NaN in both operands
@@ -139,17 +142,17 @@ public static unsafe class SseNative
     // ---- conversions ------------------------------------------------------------------------------
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Cvtsi2sd32(CpuState* s, V a, ulong x) => Keep(s, Sse2.ConvertScalarToVector128Double(a.AsDouble(), (int)x).AsByte());
+    public static V Cvtsi2sd32(V a, ulong x) => Sse2.ConvertScalarToVector128Double(a.AsDouble(), (int)x).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Cvtsi2sd64(CpuState* s, V a, ulong x) => Keep(s, Sse2.X64.ConvertScalarToVector128Double(a.AsDouble(), (long)x).AsByte());
+    public static V Cvtsi2sd64(V a, ulong x) => Sse2.X64.ConvertScalarToVector128Double(a.AsDouble(), (long)x).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Cvtsi2ss32(CpuState* s, V a, ulong x) => Keep(s, Sse.ConvertScalarToVector128Single(a.AsSingle(), (int)x).AsByte());
+    public static V Cvtsi2ss32(V a, ulong x) => Sse.ConvertScalarToVector128Single(a.AsSingle(), (int)x).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Cvtsi2ss64(CpuState* s, V a, ulong x) => Keep(s, Sse.X64.ConvertScalarToVector128Single(a.AsSingle(), (long)x).AsByte());
+    public static V Cvtsi2ss64(V a, ulong x) => Sse.X64.ConvertScalarToVector128Single(a.AsSingle(), (long)x).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Cvtss2sd(CpuState* s, V a, float y) => Keep(s, Sse2.ConvertScalarToVector128Double(a.AsDouble(), F(y)).AsByte());
+    public static V Cvtss2sd(V a, float y) => Sse2.ConvertScalarToVector128Double(a.AsDouble(), F(y)).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V Cvtsd2ss(CpuState* s, V a, double y) => Keep(s, Sse2.ConvertScalarToVector128Single(a.AsSingle(), D(y)).AsByte());
+    public static V Cvtsd2ss(V a, double y) => Sse2.ConvertScalarToVector128Single(a.AsSingle(), D(y)).AsByte();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Cvttsd2si32(CpuState* s, double x) => Keep(s, (uint)Sse2.ConvertToInt32WithTruncation(D(x)));

@@ -149,6 +149,18 @@ public sealed unsafe class SseFloatTests(ITestOutputHelper log)
     static IEnumerable<SseCase> Hazards()
     {
         yield return new SseCase("dead results", a => { a.mulsd(xmm1, xmm2); a.divsd(xmm1, xmm3); a.movaps(xmm1, xmm4); a.sqrtss(xmm5, xmm6); a.movsd(xmm5, __qword_ptr[rsi]); }, D);
+        // A result read later in its block by a kept instruction (more floating point, a store) needs no
+        // sink; one read only by moves that are themselves overwritten does (InstEmit.ResultsKept).
+        yield return new SseCase("results read by kept instructions", a =>
+        {
+            a.mulsd(xmm1, xmm2); a.addsd(xmm1, xmm3); a.divss(xmm6, xmm7); a.movss(__dword_ptr[rsi + 8], xmm6);
+            a.movaps(xmm1, xmm4); a.movaps(xmm6, xmm4);
+        }, D);
+        yield return new SseCase("results read only by moves", a =>
+        {
+            a.divsd(xmm1, xmm2); a.movaps(xmm3, xmm1); a.movq(rax, xmm1); a.sqrtsd(xmm5, xmm6); a.movsd(xmm7, xmm5);
+            a.movaps(xmm1, xmm4); a.movaps(xmm3, xmm4); a.xor(eax, eax); a.movaps(xmm5, xmm4); a.movaps(xmm7, xmm4);
+        }, D);
         yield return new SseCase("dead conversions", a => { a.cvttsd2si(rax, xmm1); a.cvtsd2si(ecx, xmm2); a.cvttss2si(edx, xmm3); a.mov(rax, rbx); a.xor(ecx, ecx); a.mov(edx, 7); }, D);
         yield return new SseCase("integer constants", a =>
         {
