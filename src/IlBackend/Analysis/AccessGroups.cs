@@ -6,7 +6,9 @@ namespace UniJit.IlBackend.Analysis;
 /// <summary>
 /// Memory accesses of one block that one permission check can cover: explicit memory operands with
 /// the same segment, base, index and scale, while neither register is written, whose bytes all lie in
-/// a span of at most <see cref="MaxSpan"/> bytes. CPU-bound code addresses memory this way (fields of
+/// a span of at most <see cref="MaxSpan"/> bytes. Pushes and pops join the group of RSP-based operands,
+/// and they, <c>add</c>/<c>sub rsp, imm</c> and <c>lea rsp, [rsp + d]</c> only shift where later members
+/// lie relative to the first (a function's prologue is one check). CPU-bound code addresses memory this way (fields of
 /// one structure, a loop body's loads at <c>[rsi+16]</c>, <c>[rsi+32]</c>, ...), and each inline check
 /// costs about nine host instructions, more than the access itself.
 ///
@@ -25,27 +27,34 @@ public sealed class AccessGroups
     /// <summary>At most two pages hold a group's span, so checking its first and last byte covers it.</summary>
     public const int MaxSpan = 1024;
 
-    /// <summary>A group, checked before the instruction it starts at.</summary>
-    /// <param name="First">Offset of the span's first byte from the starting instruction's effective address.</param>
+    /// <summary>A group, checked before the instruction it starts at: segment, base, index, scale and
+    /// displacement give that instruction's address (for a push or pop, RSP and 0).</summary>
+    /// <param name="First">Offset of the span's first byte from that address.</param>
     /// <param name="Span">Bytes from the first to one past the last.</param>
     /// <param name="Write">Some member writes: the check is against the write tag.</param>
-    public sealed record Group(long First, int Span, bool Write);
+    public sealed record Group(Register Segment, Register Base, Register Index, int Scale, ulong Displacement,
+        long First, int Span, bool Write);
 
     /// <summary>For each instruction: the group whose check precedes it, or null.</summary>
     public readonly Group?[] CheckBefore;
-    /// <summary>For each instruction: the group its explicit memory operand belongs to (null: checked alone).</summary>
+    /// <summary>For each instruction: the group its memory access belongs to (null: checked alone).</summary>
     public readonly Group?[] Member;
+    /// <summary>For each member: the size of its access.</summary>
+    public readonly int[] Size;
 
     AccessGroups(int n)
     {
         CheckBefore = new Group?[n];
         Member = new Group?[n];
+        Size = new int[n];
     }
 
     sealed class Open
     {
         public int Leader;
         public ulong LeaderDisp;
+        /// <summary>How far RSP moved since the leader (pushes, pops, add/sub rsp, imm): only for RSP groups.</summary>
+        public long Moved;
         public long Lo, Hi;
         public bool Write;
         public readonly List<int> Members = new();
@@ -57,12 +66,12 @@ public sealed class AccessGroups
     {
         var result = new AccessGroups(insns.Length);
         var open = new Dictionary<(Register seg, Register b, Register x, int scale), Open>();
-        void Close((Register, Register, Register, int) key)
+        void Close((Register seg, Register b, Register x, int scale) key)
         {
             var o = open[key];
             open.Remove(key);
             if (o.Members.Count < 2) return;
-            var g = new Group(o.Lo, (int)(o.Hi - o.Lo), o.Write);
+            var g = new Group(key.seg, key.b, key.x, key.scale, o.LeaderDisp, o.Lo, (int)(o.Hi - o.Lo), o.Write);
             result.CheckBefore[o.Leader] = g;
             foreach (var m in o.Members) result.Member[m] = g;
         }
@@ -72,30 +81,55 @@ public sealed class AccessGroups
         {
             ref readonly var ins = ref insns[k];
             if (RegisterUse.TouchesAll(in ins)) { CloseAll(); continue; }
-            if (Access(in ins) is var (size, write))
+            if (Access(in ins) is var (akey, disp, size, write))
             {
-                var key = (Segment(ins.MemorySegment), ins.MemoryBase, ins.MemoryIndex, ins.MemoryIndexScale);
-                if (open.TryGetValue(key, out var o))
+                if (open.TryGetValue(akey, out var o))
                 {
-                    long d = unchecked((long)(ins.MemoryDisplacement64 - o.LeaderDisp));
+                    long d = unchecked((long)(disp - o.LeaderDisp)) + o.Moved;
                     long lo = Math.Min(o.Lo, d), hi = Math.Max(o.Hi, d + size);
                     if (hi - lo <= MaxSpan) { o.Lo = lo; o.Hi = hi; o.Write |= write; o.Members.Add(k); }
-                    else { Close(key); o = null; }
+                    else { Close(akey); o = null; }
                 }
                 if (o == null)
                 {
-                    o = new Open { Leader = k, LeaderDisp = ins.MemoryDisplacement64, Lo = 0, Hi = size, Write = write };
+                    o = new Open { Leader = k, LeaderDisp = disp, Lo = 0, Hi = size, Write = write };
                     o.Members.Add(k);
-                    open[key] = o;
+                    open[akey] = o;
                 }
+                result.Size[k] = size;
             }
             int written = RegisterUse.Of(in ins).written;
             if (written == 0) continue;
+            long? moved = StackMove(in ins);
             foreach (var key in open.Keys.ToList())
+            {
+                // A push, pop or add/sub rsp keeps an RSP group: later members are relative to where RSP moved.
+                if (key.b == Register.RSP && key.x == Register.None && moved is { } m) { open[key].Moved += m; continue; }
                 if (Writes(written, key.b) || Writes(written, key.x)) Close(key);
+            }
         }
         CloseAll();
         return result;
+    }
+
+    /// <summary>How an instruction moves RSP when that is all it does to it: push and pop of a register or
+    /// immediate, add/sub rsp with an immediate, lea rsp, [rsp + d]. Null for any other write.</summary>
+    static long? StackMove(in Instruction ins)
+    {
+        switch (ins.Mnemonic)
+        {
+            case Mnemonic.Push when ins.StackPointerIncrement == -8 && ins.Op0Kind != OpKind.Memory:
+            case Mnemonic.Pop when ins.StackPointerIncrement == 8 && ins.Op0Kind == OpKind.Register && ins.Op0Register != Register.RSP:
+                return ins.StackPointerIncrement;
+            case Mnemonic.Add or Mnemonic.Sub when ins.Op0Kind == OpKind.Register && ins.Op0Register == Register.RSP
+                && ins.Op1Kind is OpKind.Immediate8to64 or OpKind.Immediate32to64:
+                long v = (long)ins.GetImmediate(1);
+                return ins.Mnemonic == Mnemonic.Add ? v : -v;
+            case Mnemonic.Lea when ins.Op0Register == Register.RSP && ins.MemoryBase == Register.RSP && ins.MemoryIndex == Register.None:
+                return (long)ins.MemoryDisplacement64;
+            default:
+                return null;
+        }
     }
 
     static bool Writes(int written, Register r) => Operands.IsGpr(r) && (written & (1 << Operands.GprIndex(r))) != 0;
@@ -103,11 +137,15 @@ public sealed class AccessGroups
     /// <summary>DS, ES and SS have base 0 in 64-bit mode: one key for all three.</summary>
     static Register Segment(Register s) => s is Register.FS or Register.GS ? s : Register.DS;
 
-    /// <summary>The size and direction of the instruction's access, when its only memory access is its
-    /// explicit memory operand at 64-bit addresses, read and/or written unconditionally.</summary>
-    static (int size, bool write)? Access(in Instruction ins)
+    /// <summary>The instruction's only memory access, when it has one a group may cover: its explicit
+    /// memory operand at 64-bit addresses, read and/or written unconditionally, or a push's or pop's
+    /// stack slot. Key, displacement (relative to the key's registers), size, and whether it writes.</summary>
+    static ((Register, Register, Register, int) key, ulong disp, int size, bool write)? Access(in Instruction ins)
     {
         if (ins.HasLockPrefix || ins.HasRepPrefix || ins.HasRepnePrefix) return null;
+        var stack = (Register.DS, Register.RSP, Register.None, 1);
+        if (StackMove(in ins) is { } move && ins.Mnemonic is Mnemonic.Push or Mnemonic.Pop)
+            return move < 0 ? (stack, unchecked((ulong)-8L), 8, true) : (stack, 0UL, 8, false);
         bool explicitOperand = false;
         for (int k = 0; k < ins.OpCount; k++) explicitOperand |= ins.GetOpKind(k) == OpKind.Memory;
         if (!explicitOperand) return null;
@@ -125,10 +163,11 @@ public sealed class AccessGroups
         if (count != 1) return null;
         int size = ins.MemorySize.GetSize();
         if (size is <= 0 or > 64) return null;
+        var key = (Segment(ins.MemorySegment), ins.MemoryBase, ins.MemoryIndex, ins.MemoryIndexScale);
         return access switch
         {
-            OpAccess.Read => (size, false),
-            OpAccess.Write or OpAccess.ReadWrite => (size, true),
+            OpAccess.Read => (key, ins.MemoryDisplacement64, size, false),
+            OpAccess.Write or OpAccess.ReadWrite => (key, ins.MemoryDisplacement64, size, true),
             _ => null,
         };
     }

@@ -88,17 +88,16 @@ public sealed class IlEmitter
     LocalBuilder? groupAddress;
     readonly List<(System.Reflection.Emit.Label cross, System.Reflection.Emit.Label back, int span, bool write, ulong ip, Action? flags)> crossings = new();
 
-    /// <summary>Checks, before instruction <paramref name="i"/> changes anything, the accesses of an
-    /// <see cref="Analysis.AccessGroups.Group"/> that starts there: the span from
-    /// <paramref name="i"/>'s effective address + <paramref name="first"/>, <paramref name="span"/>
-    /// bytes long, must be allowed. The inline check is the one of a single access covering the span
+    /// <summary>Checks, before the instruction it starts at changes anything, the accesses of
+    /// <paramref name="group"/>: its span, from that instruction's address + <see cref="Analysis.AccessGroups.Group.First"/>,
+    /// must be allowed. The inline check is the one of a single access covering the span
     /// (one page); a span across two pages goes out of line and checks each page (then comes back);
-    /// otherwise the region leaves before <paramref name="i"/> (<see cref="FaultIp"/>, set by the caller).</summary>
-    public void GroupCheck(in Instruction i, long first, int span, bool write)
+    /// otherwise the region leaves before that instruction (<see cref="FaultIp"/>, set by the caller).</summary>
+    public void GroupCheck(Analysis.AccessGroups.Group group)
     {
+        var (first, span, write) = (group.First, group.Span, group.Write);
         var g = groupAddress ??= Il.DeclareLocal(typeof(ulong));
-        EffectiveAddress(in i);
-        if (first != 0) { Il.Emit(OpCodes.Ldc_I8, first); Il.Emit(OpCodes.Add); }
+        EffectiveAddress(group.Segment, group.Base, group.Index, group.Scale, group.Displacement + (ulong)first);
         Il.Emit(OpCodes.Stloc, g);
         var cross = Il.DefineLabel();
         var back = Il.DefineLabel();
@@ -298,25 +297,24 @@ public sealed class IlEmitter
     }
 
     /// <summary>Pushes the effective address of the memory operand (segment base added unless <paramref name="noSegment"/>).</summary>
-    public void EffectiveAddress(in Instruction i, bool noSegment = false)
+    public void EffectiveAddress(in Instruction i, bool noSegment = false) =>
+        EffectiveAddress(noSegment ? Register.None : i.MemorySegment, i.MemoryBase, i.MemoryIndex, i.MemoryIndexScale, i.MemoryDisplacement64);
+
+    /// <summary>Pushes segment base (FS, GS; others are 0) + base + index * scale + displacement.</summary>
+    public void EffectiveAddress(Register segment, Register b, Register x, int scale, ulong displacement)
     {
-        Register b = i.MemoryBase, x = i.MemoryIndex;
-        LdConst(i.MemoryDisplacement64);
+        LdConst(displacement);
         if (b != Register.None && b != Register.RIP && b != Register.EIP) { LoadReg(b); Il.Emit(OpCodes.Add); }
         if (x != Register.None)
         {
             LoadReg(x);
-            int sc = i.MemoryIndexScale;
-            if (sc != 1) { Il.Emit(OpCodes.Ldc_I4, sc switch { 2 => 1, 4 => 2, _ => 3 }); Il.Emit(OpCodes.Shl); }
+            if (scale != 1) { Il.Emit(OpCodes.Ldc_I4, scale switch { 2 => 1, 4 => 2, _ => 3 }); Il.Emit(OpCodes.Shl); }
             Il.Emit(OpCodes.Add);
         }
         if (b != Register.None && Operands.RegSize(b) == 4 || x != Register.None && Operands.RegSize(x) == 4 || b == Register.EIP)
             Mask(4);
-        if (!noSegment)
-        {
-            if (i.MemorySegment == Register.FS) { LdStateAddr(StateLayout.FsBase); Il.Emit(OpCodes.Ldind_I8); Il.Emit(OpCodes.Add); }
-            else if (i.MemorySegment == Register.GS) { LdStateAddr(StateLayout.GsBase); Il.Emit(OpCodes.Ldind_I8); Il.Emit(OpCodes.Add); }
-        }
+        if (segment == Register.FS) { LdStateAddr(StateLayout.FsBase); Il.Emit(OpCodes.Ldind_I8); Il.Emit(OpCodes.Add); }
+        else if (segment == Register.GS) { LdStateAddr(StateLayout.GsBase); Il.Emit(OpCodes.Ldind_I8); Il.Emit(OpCodes.Add); }
     }
 
     /// <summary>

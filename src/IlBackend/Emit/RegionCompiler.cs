@@ -509,11 +509,11 @@ public sealed unsafe class RegionCompiler : ICompiler
                 if (groups.CheckBefore[k] is { } g)
                 {
                     MayFault(in ins);
-                    em.GroupCheck(in ins, g.First, g.Span, g.Write);
+                    em.GroupCheck(g);
                 }
                 if (groups.Member[k] is { } m)
                 {
-                    em.CoveredSize = ins.MemorySize.GetSize();
+                    em.CoveredSize = groups.Size[k];
                     em.CoveredWrite = m.Write;
                 }
                 var before = Producer;

@@ -102,4 +102,73 @@ public unsafe partial class TierAgreementTests
         asm.add(rax, __qword_ptr[rdi + 8]);
         asm.add(rax, __qword_ptr[rdi]);
     }, _ => AddressSpace.Protect(Boundary, 0x1000, Native.PROT_NONE), Signals.SIGSEGV);
+
+    const ulong StackBottom = GuestCode.StackTop - 0x10000;
+
+    /// <summary>Registers, RIP, the signal and <paramref name="length"/> bytes at <paramref name="at"/>.</summary>
+    static string StateWith(Cpu c, ulong at, int length)
+    {
+        var sb = new System.Text.StringBuilder($"rip={c.S->Rip:x} outcome={GuestCode.LastOutcome}");
+        for (int r = 0; r < 16; r++) sb.Append($" r{r}={c.S->Gpr[r]:x}");
+        var data = new byte[length];
+        GuestMemory.ReadBytes(at, data);
+        return sb.Append(" data=").Append(Convert.ToHexString(data)).ToString();
+    }
+
+    /// <summary>Pushes, pops, <c>sub</c>/<c>add rsp</c> and RSP-based operands form one group (RSP's moves
+    /// shift the later members): a loop whose frame walks down across a page boundary agrees with the
+    /// interpreter, stack contents included, and never leaves translated code.</summary>
+    [Fact]
+    public void StackGroupFollowsPushesAndPops()
+    {
+        ulong boundary = GuestCode.StackTop - 0x8000;
+        Action<Assembler> body = asm =>
+        {
+            var loop = asm.CreateLabel();
+            asm.mov(rsp, boundary + 56);
+            asm.mov(ecx, 12);
+            asm.mov(ebx, 5);
+            asm.Label(ref loop);
+            asm.push(rbx);
+            asm.push(rcx);
+            asm.sub(rsp, 16);
+            asm.mov(__qword_ptr[rsp + 8], rcx);
+            asm.add(rax, __qword_ptr[rsp + 24]);
+            asm.add(rax, __qword_ptr[rsp + 8]);
+            asm.add(rsp, 16);
+            asm.pop(rdx);
+            asm.pop(rbx);
+            asm.lea(rbx, __[rbx + rdx * 2]);
+            asm.push(rbx);
+            asm.lea(rsp, __[rsp - 8]);
+            asm.dec(ecx);
+            asm.jnz(loop);
+        };
+        var a = StateWith(GuestCode.Run(body, null, Tier.Interp), boundary - 128, 256);
+        var jit = GuestCode.Run(body, null, Tier.Jit);
+        Assert.Equal(a, StateWith(jit, boundary - 128, 256));
+        Assert.Equal(0, jit.Process.InstructionsInterpreted);
+    }
+
+    /// <summary>A prologue whose pushes run off the bottom of the stack mapping: the fault is at the first
+    /// push that leaves it, after the pushes before it stored their values, as in the interpreter.</summary>
+    [Fact]
+    public void PushesFaultAtTheFirstOneOffTheStack()
+    {
+        Action<Assembler> body = asm =>
+        {
+            asm.mov(rsp, StackBottom + 24);
+            asm.mov(eax, 1); asm.mov(ebx, 2); asm.mov(ecx, 3); asm.mov(edx, 4);
+            asm.push(rax);
+            asm.push(rbx);
+            asm.push(rcx);
+            asm.push(rdx);
+            asm.push(rsi);
+        };
+        var a = StateWith(GuestCode.Run(body, null, Tier.Interp), StackBottom, 64);
+        Assert.Equal(Signals.SIGSEGV, GuestCode.LastOutcome.Signal);
+        var jit = GuestCode.Run(body, null, Tier.Jit);
+        Assert.True(jit.S->InstructionCount > 0, "the jit tier ran no translated instructions");
+        Assert.Equal(a, StateWith(jit, StackBottom, 64));
+    }
 }
