@@ -280,8 +280,8 @@ internal static unsafe partial class InstEmit
 
     /// <summary>For each instruction of a block in a native region: whether the XMM register it writes is
     /// read later in the block, before anything overwrites it, by an instruction that is kept itself —
-    /// native floating point (whose own result is read the same way, or goes to the sink) or one that
-    /// writes memory. RyuJIT cannot drop an operation whose result such an instruction reads, so only
+    /// native floating-point arithmetic or conversion (whose own result is read the same way, or goes to
+    /// the sink) or one that writes memory; not a comparison, whose flags may be dead. RyuJIT cannot drop an operation whose result such an instruction reads, so only
     /// the others need <see cref="SseNative.Kept"/>. A value still in its register at the block's end is
     /// not counted as read: every path after it may overwrite it.</summary>
     internal static bool[] ResultsKept(Instruction[] insns)
@@ -294,7 +294,8 @@ internal static unsafe partial class InstEmit
             ref readonly var ins = ref insns[k];
             var info = infoFactory.GetInfo(in ins);
             if (ins.OpCount > 0 && IsXmm(in ins, 0)) kept[k] = readByKept[ins.Op0Register - Register.XMM0];
-            bool keeps = RunsNatively(in ins) || scalar.ContainsKey(ins.Code);
+            // Not a comparison: with its flags dead, RyuJIT drops it (and what only it read).
+            bool keeps = RunsNatively(in ins);
             foreach (var m in info.GetUsedMemory()) keeps |= m.Access is OpAccess.Write or OpAccess.ReadWrite;
             // Going backwards: the instruction's writes happen after its reads.
             foreach (var u in info.GetUsedRegisters())

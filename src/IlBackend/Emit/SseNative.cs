@@ -128,16 +128,17 @@ public static unsafe class SseNative
     static ulong Order(bool less, bool equal, bool greater) => less ? 1UL : equal ? 0x40UL : greater ? 0UL : 0x45UL;
 
     // They return the flags word; the emitter keeps it in a local for a fused jcc/setcc/cmov and
-    // stores it (Flags.SetArith) only when something else may read the flags.
+    // stores it (Flags.SetArith) only when something else may read the flags. It also goes to the
+    // sink: with the flags dead, RyuJIT would drop the comparison and the MXCSR flags it raises.
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Ucomisd(CpuState* s, double x, double y) => Order(x < y, x == y, x > y);
+    public static ulong Ucomisd(CpuState* s, double x, double y) => Keep(s, Order(x < y, x == y, x > y));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Comisd(CpuState* s, double x, double y) => Order(x < y, Sse2.CompareScalarOrderedEqual(D(x), D(y)), x > y);
+    public static ulong Comisd(CpuState* s, double x, double y) => Keep(s, Order(x < y, Sse2.CompareScalarOrderedEqual(D(x), D(y)), x > y));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Ucomiss(CpuState* s, float x, float y) => Order(x < y, x == y, x > y);
+    public static ulong Ucomiss(CpuState* s, float x, float y) => Keep(s, Order(x < y, x == y, x > y));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ulong Comiss(CpuState* s, float x, float y) => Order(x < y, Sse.CompareScalarOrderedEqual(F(x), F(y)), x > y);
+    public static ulong Comiss(CpuState* s, float x, float y) => Keep(s, Order(x < y, Sse.CompareScalarOrderedEqual(F(x), F(y)), x > y));
 
     // ---- conversions ------------------------------------------------------------------------------
 

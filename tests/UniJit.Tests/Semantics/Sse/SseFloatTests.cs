@@ -161,6 +161,10 @@ public sealed unsafe class SseFloatTests(ITestOutputHelper log)
             a.divsd(xmm1, xmm2); a.movaps(xmm3, xmm1); a.movq(rax, xmm1); a.sqrtsd(xmm5, xmm6); a.movsd(xmm7, xmm5);
             a.movaps(xmm1, xmm4); a.movaps(xmm3, xmm4); a.xor(eax, eax); a.movaps(xmm5, xmm4); a.movaps(xmm7, xmm4);
         }, D);
+        yield return new SseCase("results read only by a comparison whose flags are dead", a =>
+        {
+            a.divsd(xmm1, xmm2); a.ucomisd(xmm1, xmm3); a.xor(eax, eax); a.movaps(xmm1, xmm4);
+        }, D);
         yield return new SseCase("dead conversions", a => { a.cvttsd2si(rax, xmm1); a.cvtsd2si(ecx, xmm2); a.cvttss2si(edx, xmm3); a.mov(rax, rbx); a.xor(ecx, ecx); a.mov(edx, 7); }, D);
         yield return new SseCase("integer constants", a =>
         {
