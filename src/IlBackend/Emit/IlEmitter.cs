@@ -101,14 +101,7 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Stloc, g);
         var cross = Il.DefineLabel();
         var back = Il.DefineLabel();
-        LdTag(g, write);
-        Il.Emit(OpCodes.Ldloc, g);
-        Il.Emit(OpCodes.Ldc_I4, span - 1);
-        Il.Emit(OpCodes.Conv_U8);
-        Il.Emit(OpCodes.Add);
-        Il.Emit(OpCodes.Ldc_I8, ~(long)GuestMemory.PageMask);
-        Il.Emit(OpCodes.And);
-        Il.Emit(OpCodes.Bne_Un, cross);
+        BranchUnlessAllowed(g, span - 1, write, ~(long)GuestMemory.PageMask, cross);
         Il.MarkLabel(back);
         crossings.Add((cross, back, span, write, FaultIp, PendingFlags));
     }
@@ -129,6 +122,24 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Ldind_I8);
     }
 
+    /// <summary>The one access check: branches to <paramref name="fail"/> unless the tag of the page
+    /// holding <paramref name="a"/> equals (<paramref name="a"/> + <paramref name="lastByte"/>) &amp;
+    /// <paramref name="mask"/> — the page of the access's last byte (<see cref="HostAddress"/>).</summary>
+    void BranchUnlessAllowed(LocalBuilder a, int lastByte, bool write, long mask, System.Reflection.Emit.Label fail)
+    {
+        LdTag(a, write);
+        Il.Emit(OpCodes.Ldloc, a);
+        if (lastByte != 0)
+        {
+            Il.Emit(OpCodes.Ldc_I4, lastByte);
+            Il.Emit(OpCodes.Conv_U8);
+            Il.Emit(OpCodes.Add);
+        }
+        Il.Emit(OpCodes.Ldc_I8, mask);
+        Il.Emit(OpCodes.And);
+        Il.Emit(OpCodes.Bne_Un, fail);
+    }
+
     /// <summary>Branches to <paramref name="fail"/> unless the page of address <paramref name="a"/> +
     /// <paramref name="offset"/> allows the access (its tag is its own address).</summary>
     void PageCheck(LocalBuilder a, int offset, bool write, System.Reflection.Emit.Label fail)
@@ -137,11 +148,7 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Ldloc, a);
         if (offset != 0) { Il.Emit(OpCodes.Ldc_I4, offset); Il.Emit(OpCodes.Conv_U8); Il.Emit(OpCodes.Add); }
         Il.Emit(OpCodes.Stloc, p);
-        LdTag(p, write);
-        Il.Emit(OpCodes.Ldloc, p);
-        Il.Emit(OpCodes.Ldc_I8, ~(long)GuestMemory.PageMask);
-        Il.Emit(OpCodes.And);
-        Il.Emit(OpCodes.Bne_Un, fail);
+        BranchUnlessAllowed(p, 0, write, ~(long)GuestMemory.PageMask, fail);
     }
 
     /// <summary>True when the method is saved for later runs (<see cref="Persist.CacheBuilder"/>): a pointer
@@ -358,22 +365,12 @@ public sealed class IlEmitter
             Il.Emit(OpCodes.Add);
             return;
         }
-        // The tag of a's page (the index truncated to the table's 2^32 entries)...
-        LdTag(a, write);
-        // ...against the address of the last byte's page (a mask, not a shift: RyuJIT would keep a
-        // shared a >> 12 in a register, or spill it).
-        Il.Emit(OpCodes.Ldloc, a);
-        if (n > 1 && !aligned16)
-        {
-            Il.Emit(OpCodes.Ldc_I4, n - 1);
-            Il.Emit(OpCodes.Conv_U8);
-            Il.Emit(OpCodes.Add);
-        }
-        // Aligned: the low four bits are kept, so a misaligned address cannot equal a page's address
-        // (nor the no-access value, whose bits 4..11 are set).
-        Il.Emit(OpCodes.Ldc_I8, aligned16 ? ~(long)(GuestMemory.PageMask & ~15UL) : ~(long)GuestMemory.PageMask);
-        Il.Emit(OpCodes.And);
-        Il.Emit(OpCodes.Bne_Un, slow);
+        // The tag of a's page (the index truncated to the table's 2^32 entries) against the address of
+        // the last byte's page (a mask, not a shift: RyuJIT would keep a shared a >> 12 in a register,
+        // or spill it). Aligned: the low four bits are kept, so a misaligned address cannot equal a
+        // page's address (nor the no-access value, whose bits 4..11 are set).
+        BranchUnlessAllowed(a, n > 1 && !aligned16 ? n - 1 : 0, write,
+            aligned16 ? ~(long)(GuestMemory.PageMask & ~15UL) : ~(long)GuestMemory.PageMask, slow);
         LdPointer(typeof(GuestMemory), nameof(GuestMemory.Base));
         Il.Emit(OpCodes.Ldloc, a);
         Il.Emit(OpCodes.Conv_U);
