@@ -4,8 +4,7 @@ using UniJit.Runtime.Memory;
 
 namespace UniJit.IlBackend.Analysis;
 
-/// <summary>A translation unit: the entry block and the blocks reachable from it by direct branches
-/// (and by the indirect jumps seen to go there).</summary>
+/// <summary>A translation unit: the entry block and the blocks reachable from it by direct branches.</summary>
 public sealed class Region
 {
     public required Block Entry { get; init; }
@@ -17,8 +16,7 @@ public sealed class Region
 /// Discovers a region from a hot entry: follows fall-through, <c>jcc</c> and direct <c>jmp</c> edges
 /// and the return addresses of direct calls first, then adds small callees whole, so that a loop that
 /// calls a small function stays in one method (a ret translated in the region branches back inline,
-/// see <see cref="Emit.RegionCompiler"/>); the targets an indirect jump was seen to reach while
-/// interpreted join like branch targets; other indirect branches and system calls leave the region.
+/// see <see cref="Emit.RegionCompiler"/>); indirect branches and system calls leave the region.
 /// Callees come last so that a call cannot crowd out the code around the entry. Bounded so the method stays far below RyuJIT's MinOpts limits (design notes:
 /// about 60 000 IL bytes, 2 000 basic blocks).
 /// </summary>
@@ -54,7 +52,7 @@ public static class RegionBuilder
         {
             var b = work.Dequeue();
             if (RegionBuilder.DirectCall(b) is { } callee) callees.Enqueue(callee);
-            foreach (var target in Successors(b).Concat(ObservedTargets(b)))
+            foreach (var target in Successors(b))
             {
                 if (seen.Contains(target) || blocks.Count >= MaxBlocks) continue;
                 seen.Add(target);
@@ -97,16 +95,6 @@ public static class RegionBuilder
             }
         }
         return new Region { Entry = entry, Blocks = blocks };
-    }
-
-    /// <summary>Where the indirect jump that ends <paramref name="b"/> went while interpreted: an
-    /// interpreter's dispatch jump brings the handlers it ran into the region, where the translated jump
-    /// reaches them without leaving (<see cref="Emit.RegionCompiler.JumpDynamic"/>).</summary>
-    static IEnumerable<ulong> ObservedTargets(Block b)
-    {
-        if (b.IndirectTargets is not { } targets) yield break;
-        foreach (var t in targets)
-            if (t != 0) yield return t;
     }
 
     /// <summary>The target of the direct call that ends <paramref name="b"/>, if it ends in one.</summary>

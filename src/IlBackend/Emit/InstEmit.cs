@@ -157,14 +157,14 @@ internal static partial class InstEmit
         if (i.Op0Kind == OpKind.Register && UniJit.Runtime.Interpreter.Operands.RegSize(i.Op0Register) == 8)
         {
             c.Em.LoadReg(i.Op0Register);
-            c.JumpDynamic();
+            c.ExitDynamic();
             return true;
         }
         if (i.Op0Kind == OpKind.Memory && i.MemorySize == MemorySize.QwordOffset || i.Op0Kind == OpKind.Memory && i.MemorySize == MemorySize.UInt64)
         {
             c.MayFault(in i);
             c.Em.ReadOperand(in i, 0, 8);
-            c.JumpDynamic();
+            c.ExitDynamic();
             return true;
         }
         ended = false;

@@ -132,7 +132,6 @@ public sealed unsafe class RegionCompiler : ICompiler
             flagsNeeded = FlagAnalysis.Analyze(region, returnsTo, out storeOnEntry);
             em.CheckAccess = CheckAccess;
             foreach (var b in region.Blocks) labels[b.Start] = il.DefineLabel();
-            PlanDispatch(region);
             blockAt = region.Blocks.ToDictionary(b => b.Start);
             Entries.Add(region.Entry);
             foreach (var b in region.Blocks)
@@ -357,7 +356,6 @@ public sealed unsafe class RegionCompiler : ICompiler
             // interpreter handlers called for other instructions do, and the registers are stored
             // before each of those calls (EmitFallback), so the state is exact when one throws.
             foreach (var b in region.Blocks) EmitBlock(b);
-            EmitDispatch();
             if (em.HasSlowPaths)
             {
                 // A memory access needs the slow path, or an SSE helper asks for a retry: leave before
@@ -626,94 +624,6 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Volatile);
             il.Emit(OpCodes.Ldind_I4);
             il.Emit(OpCodes.Or);
-        }
-
-        /// <summary>Continues at the guest address on the stack, a computed jump's target: at the region
-        /// block that starts there, if any (<see cref="EmitDispatch"/>), else through an exit. Deferred flags
-        /// are stored first, as for an exit: a block entered this way reads them from the state.</summary>
-        public void JumpDynamic()
-        {
-            if (dispatchTable == null) { ExitDynamic(); return; }
-            pendingFlags?.Invoke();
-            pendingFlags = null;
-            em.PendingFlags = null;
-            il.Emit(OpCodes.Stloc, next);
-            il.Emit(OpCodes.Br, dispatch);
-        }
-
-        /// <summary>For <see cref="JumpDynamic"/>: which region block each slot of the dispatch switch holds
-        /// (null where none), for the hash <c>(target * multiplier) &gt;&gt; shift</c>; null when the region has
-        /// no computed jump, or no multiplier separates its blocks.</summary>
-        Block?[]? dispatchTable;
-        ulong dispatchMultiplier;
-        int dispatchShift;
-        Label dispatch;
-
-        /// <summary>Finds a multiplicative hash under which the region's block addresses fall into distinct
-        /// slots of a table at most <see cref="MaxDispatchSlots"/> long (deterministic: the same region
-        /// always gets the same table, as a saved translation must).</summary>
-        void PlanDispatch(Region region)
-        {
-            if (!region.Blocks.Any(b => b.EndsInIndirectJump)) return;
-            var multipliers = new ulong[] { 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
-                0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9 };
-            int bits = 1;
-            while ((1 << bits) < 2 * region.Blocks.Count) bits++;
-            for (; (1 << bits) <= MaxDispatchSlots; bits++)
-                foreach (var m in multipliers)
-                {
-                    var table = new Block?[1 << bits];
-                    bool ok = true;
-                    foreach (var b in region.Blocks)
-                    {
-                        int slot = (int)((b.Start * m) >> (64 - bits));
-                        if (table[slot] != null) { ok = false; break; }
-                        table[slot] = b;
-                    }
-                    if (!ok) continue;
-                    dispatchTable = table;
-                    dispatchMultiplier = m;
-                    dispatchShift = 64 - bits;
-                    dispatch = il.DefineLabel();
-                    return;
-                }
-        }
-
-        const int MaxDispatchSlots = 1024;
-
-        /// <summary>The shared target of the region's computed jumps (<see cref="JumpDynamic"/>): with no
-        /// signal asking for attention (the jump may close a loop), the target's hash selects a slot of a
-        /// switch; a slot whose block starts at the target branches there, anything else leaves the region
-        /// for <c>next</c> as <see cref="ExitDynamic"/> does.</summary>
-        void EmitDispatch()
-        {
-            if (dispatchTable == null) return;
-            var exit = il.DefineLabel();
-            var pads = dispatchTable.Select(b => b == null ? exit : il.DefineLabel()).ToArray();
-            il.MarkLabel(dispatch);
-            LdAttention();
-            il.Emit(OpCodes.Brtrue, exit);
-            il.Emit(OpCodes.Ldloc, next);
-            em.LdConst(dispatchMultiplier);
-            il.Emit(OpCodes.Mul);
-            il.Emit(OpCodes.Ldc_I4, dispatchShift);
-            il.Emit(OpCodes.Shr_Un);
-            il.Emit(OpCodes.Conv_I4);
-            il.Emit(OpCodes.Switch, pads);
-            il.Emit(OpCodes.Br, exit);
-            for (int k = 0; k < pads.Length; k++)
-            {
-                if (dispatchTable[k] is not { } b) continue;
-                il.MarkLabel(pads[k]);
-                il.Emit(OpCodes.Ldloc, next);
-                em.LdConst(b.Start);
-                il.Emit(OpCodes.Bne_Un, exit);
-                il.Emit(OpCodes.Br, labels[b.Start]);
-            }
-            il.MarkLabel(exit);
-            il.Emit(OpCodes.Ldc_I4_M1);
-            il.Emit(OpCodes.Stloc, linkSlot);
-            il.Emit(OpCodes.Leave, epilogue);
         }
 
         /// <summary>Leaves the region for the guest address on the stack.</summary>

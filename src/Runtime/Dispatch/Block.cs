@@ -22,32 +22,11 @@ public sealed unsafe class Block
     /// <summary>Set once the IL tier was asked for this block (so it is not asked again).</summary>
     public bool CompileRequested;
 
-    /// <summary>The block ends in an indirect <c>jmp</c> (through a register or memory).</summary>
-    public readonly bool EndsInIndirectJump;
-    /// <summary>Where that jump went while the block was interpreted, the first <see cref="MaxTargets"/>
-    /// distinct addresses (null until one is seen). A hint for region building only: an interpreter's
-    /// dispatch jump then takes its handlers into the same region (see the IL tier's RegionBuilder),
-    /// and the translated jump still checks where it actually goes.</summary>
-    public ulong[]? IndirectTargets;
-    public const int MaxTargets = 8;
-
-    /// <summary>Records <paramref name="target"/> as a place the block's indirect jump went.</summary>
-    public void ObserveTarget(ulong target)
-    {
-        var t = IndirectTargets ??= new ulong[MaxTargets];
-        for (int i = 0; i < t.Length; i++)
-        {
-            if (t[i] == target) return;
-            if (t[i] == 0) { t[i] = target; return; }
-        }
-    }
-
     public Block(ulong start, Instruction[] insns)
     {
         Start = start;
         Insns = insns;
         End = insns.Length > 0 ? insns[^1].NextIP : start;
-        EndsInIndirectJump = insns.Length > 0 && insns[^1].FlowControl == FlowControl.IndirectBranch;
         Handlers = new delegate*<Cpu, in Instruction, void>[insns.Length];
         for (int i = 0; i < insns.Length; i++) Handlers[i] = Interpreter.HandlerTable.For(in insns[i]);
     }

@@ -83,12 +83,10 @@ public sealed unsafe class GuestProcess
         try
         {
             int* attention = HostSignals.Attention;
-            Block? jumped = null;
             while (true)
             {
                 if ((*attention | s->Attention) != 0) SignalDelivery.DeliverPending(cpu);
                 ulong rip = s->Rip;
-                if (jumped != null) { jumped.ObserveTarget(rip); jumped = null; }
                 // A direct-mapped table in front of the block cache: one load and two compares on a hit.
                 ref Block? slot = ref fast[(int)((rip ^ (rip >> 14)) & FastMask)];
                 var block = slot;
@@ -130,7 +128,6 @@ public sealed unsafe class GuestProcess
                 catch (GuestSignalException g) { s->Rip = insns[i].IP; Signal(cpu, g); }
                 executed += i;
                 blocksRun++;
-                if (block.EndsInIndirectJump && i == insns.Length) jumped = block;
             }
         }
         catch (GuestExitException e)

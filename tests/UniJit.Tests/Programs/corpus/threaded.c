@@ -1,7 +1,7 @@
 // A threaded-code interpreter (computed goto: each handler ends in its own indirect jump through a
 // table), the shape of CPython's eval loop: first a busy loop made only of handlers jumping to each
-// other that setitimer ticks must interrupt (a signal has to get in at a computed jump that never
-// leaves the loop), then a bytecode program computing primes and a checksum.
+// other, which setitimer ticks must interrupt, then a bytecode program computing primes and a
+// checksum.
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
