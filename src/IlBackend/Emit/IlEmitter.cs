@@ -220,18 +220,23 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Conv_U);
     }
 
+    /// <summary>The general registers (bit n = register n) that live in the state rather than in a local
+    /// for the whole method: their reads and writes go to <see cref="CpuState"/>, and spills and reloads
+    /// skip them. Set before anything is emitted.</summary>
+    public int InState;
+
+    bool Local(int r) => (InState & (1 << r)) == 0;
+
     /// <summary>Stores the register locals in <paramref name="mask"/> (bit n = register n) into the state.</summary>
     public void Spill(int mask = 0xFFFF)
     {
         for (int r = 0; r < 16; r++)
-            if ((mask & (1 << r)) != 0) SpillOne(r);
-    }
-
-    public void SpillOne(int r)
-    {
-        LdStateAddr(StateLayout.Gpr + r * 8);
-        Il.Emit(OpCodes.Ldloc, regs[r]);
-        Il.Emit(OpCodes.Stind_I8);
+            if ((mask & (1 << r)) != 0 && Local(r))
+            {
+                LdStateAddr(StateLayout.Gpr + r * 8);
+                Il.Emit(OpCodes.Ldloc, regs[r]);
+                Il.Emit(OpCodes.Stind_I8);
+            }
     }
 
     /// <summary>Loads the register locals in <paramref name="mask"/> from the state.</summary>
@@ -239,20 +244,38 @@ public sealed class IlEmitter
     {
         for (int r = 0; r < 16; r++)
         {
-            if ((mask & (1 << r)) == 0) continue;
+            if ((mask & (1 << r)) == 0 || !Local(r)) continue;
             LdStateAddr(StateLayout.Gpr + r * 8);
             Il.Emit(OpCodes.Ldind_I8);
             Il.Emit(OpCodes.Stloc, regs[r]);
         }
     }
 
-    public LocalBuilder RegLocal(int index) => regs[index];
+    /// <summary>Pushes all 64 bits of general register <paramref name="r"/> (by index).</summary>
+    public void LdGpr(int r)
+    {
+        if (Local(r)) { Il.Emit(OpCodes.Ldloc, regs[r]); return; }
+        LdStateAddr(StateLayout.Gpr + r * 8);
+        Il.Emit(OpCodes.Ldind_I8);
+    }
+
+    /// <summary>Pops a 64-bit value into general register <paramref name="r"/> (by index).</summary>
+    public void StGpr(int r)
+    {
+        if (Local(r)) { Il.Emit(OpCodes.Stloc, regs[r]); return; }
+        var v = Temp();
+        Il.Emit(OpCodes.Stloc, v);
+        LdStateAddr(StateLayout.Gpr + r * 8);
+        Il.Emit(OpCodes.Ldloc, v);
+        Il.Emit(OpCodes.Stind_I8);
+        Free(v);
+    }
 
     /// <summary>Pushes the value of a general register, zero-extended to 64 bits.</summary>
     public void LoadReg(Register r)
     {
         int idx = Operands.GprIndex(r), size = Operands.RegSize(r);
-        Il.Emit(OpCodes.Ldloc, regs[idx]);
+        LdGpr(idx);
         bool high = r is Register.AH or Register.CH or Register.DH or Register.BH;
         if (high) { Il.Emit(OpCodes.Ldc_I4_8); Il.Emit(OpCodes.Shr_Un); }
         Mask(size);
@@ -284,11 +307,10 @@ public sealed class IlEmitter
     public void StoreReg(Register r)
     {
         int idx = Operands.GprIndex(r), size = Operands.RegSize(r);
-        var loc = regs[idx];
         switch (size)
         {
-            case 8: Il.Emit(OpCodes.Stloc, loc); return;
-            case 4: Il.Emit(OpCodes.Conv_U4); Il.Emit(OpCodes.Conv_U8); Il.Emit(OpCodes.Stloc, loc); return;
+            case 8: StGpr(idx); return;
+            case 4: Il.Emit(OpCodes.Conv_U4); Il.Emit(OpCodes.Conv_U8); StGpr(idx); return;
         }
         bool high = r is Register.AH or Register.CH or Register.DH or Register.BH;
         ulong keep = size == 2 ? ~0xFFFFUL : high ? ~0xFF00UL : ~0xFFUL;
@@ -296,11 +318,11 @@ public sealed class IlEmitter
         LdConst(m);
         Il.Emit(OpCodes.And);
         if (high) { Il.Emit(OpCodes.Ldc_I4_8); Il.Emit(OpCodes.Shl); }
-        Il.Emit(OpCodes.Ldloc, loc);
+        LdGpr(idx);
         LdConst(keep);
         Il.Emit(OpCodes.And);
         Il.Emit(OpCodes.Or);
-        Il.Emit(OpCodes.Stloc, loc);
+        StGpr(idx);
     }
 
     /// <summary>Pushes the effective address of the memory operand (segment base added unless <paramref name="noSegment"/>).</summary>

@@ -117,7 +117,7 @@ internal static partial class InstEmit
     {
         var em = c.Em; var il = c.Il;
         var sp = em.Temp();
-        il.Emit(OpCodes.Ldloc, em.RegLocal(4));
+        em.LdGpr(4);
         il.Emit(OpCodes.Ldc_I8, 8L);
         il.Emit(OpCodes.Sub);
         il.Emit(OpCodes.Stloc, sp);
@@ -125,7 +125,7 @@ internal static partial class InstEmit
         il.Emit(OpCodes.Ldloc, v);
         em.WriteMem(8);
         il.Emit(OpCodes.Ldloc, sp);
-        il.Emit(OpCodes.Stloc, em.RegLocal(4));
+        em.StGpr(4);
         em.Free(sp);
     }
 
@@ -133,12 +133,12 @@ internal static partial class InstEmit
     static void PopValue(C c, ulong extra = 0)
     {
         var em = c.Em; var il = c.Il;
-        il.Emit(OpCodes.Ldloc, em.RegLocal(4));
+        em.LdGpr(4);
         em.ReadMem(8);
-        il.Emit(OpCodes.Ldloc, em.RegLocal(4));
+        em.LdGpr(4);
         il.Emit(OpCodes.Ldc_I8, (long)(8 + extra));
         il.Emit(OpCodes.Add);
-        il.Emit(OpCodes.Stloc, em.RegLocal(4));
+        em.StGpr(4);
     }
 
     static bool Pop(C c, in Instruction i)

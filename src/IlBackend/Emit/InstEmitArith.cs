@@ -210,7 +210,7 @@ internal static partial class InstEmit
             case Mnemonic.Cdqe: em.LoadReg(Register.EAX); em.SignExtend(4); em.StoreReg(Register.RAX); return true;
             case Mnemonic.Cwde: em.LoadReg(Register.AX); em.SignExtend(2); em.StoreReg(Register.EAX); return true;
             case Mnemonic.Cqo:
-                il.Emit(OpCodes.Ldloc, em.RegLocal(0)); il.Emit(OpCodes.Ldc_I4, 63); il.Emit(OpCodes.Shr);
+                em.LdGpr(0); il.Emit(OpCodes.Ldc_I4, 63); il.Emit(OpCodes.Shr);
                 em.StoreReg(Register.RDX); return true;
             case Mnemonic.Cdq:
                 em.LoadReg(Register.EAX); em.SignExtend(4); il.Emit(OpCodes.Ldc_I4, 63); il.Emit(OpCodes.Shr);
@@ -239,10 +239,10 @@ internal static partial class InstEmit
         if (i.Code != Code.Leaveq) return false;
         var em = c.Em; var il = c.Il;
         c.MayFault(in i);
-        il.Emit(OpCodes.Ldloc, em.RegLocal(5));
-        il.Emit(OpCodes.Stloc, em.RegLocal(4));
+        em.LdGpr(5);
+        em.StGpr(4);
         PopValue(c);
-        il.Emit(OpCodes.Stloc, em.RegLocal(5));
+        em.StGpr(5);
         return true;
     }
 
@@ -263,9 +263,9 @@ internal static partial class InstEmit
             case Mnemonic.Bsf or Mnemonic.Bsr:
                 em.LdState();
                 em.ReadOperand(in i, 1, z);
-                il.Emit(OpCodes.Ldloc, em.RegLocal(Operands.GprIndex(i.Op0Register)));
+                em.LdGpr(Operands.GprIndex(i.Op0Register));
                 c.Em.Call(BitsMethod(i.Mnemonic == Mnemonic.Bsf ? nameof(Bits.Bsf) : nameof(Bits.Bsr)));
-                il.Emit(OpCodes.Stloc, em.RegLocal(Operands.GprIndex(i.Op0Register)));
+                em.StGpr(Operands.GprIndex(i.Op0Register));
                 return true;
             case Mnemonic.Tzcnt or Mnemonic.Lzcnt:
                 em.LdState();
@@ -305,7 +305,7 @@ internal static partial class InstEmit
         {
             case Mnemonic.Bsf or Mnemonic.Bsr:
             {
-                var dest = em.RegLocal(Operands.GprIndex(i.Op0Register));
+                int dest = Operands.GprIndex(i.Op0Register);
                 var done = il.DefineLabel();
                 il.Emit(OpCodes.Ldloc, src);
                 il.Emit(OpCodes.Brfalse, done);
@@ -314,7 +314,7 @@ internal static partial class InstEmit
                 c.Em.Call(BitOp(i.Mnemonic == Mnemonic.Bsf ? "TrailingZeroCount" : "LeadingZeroCount", 8));
                 if (i.Mnemonic == Mnemonic.Bsr) il.Emit(OpCodes.Sub);
                 il.Emit(OpCodes.Conv_U8);
-                il.Emit(OpCodes.Stloc, dest);
+                em.StGpr(dest);
                 il.MarkLabel(done);
                 break;
             }

@@ -341,6 +341,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                     regionXmmWritten |= RegisterUse.TouchesAll(in ins) ? 0xFFFF : RegisterUse.XmmWritten(in ins);
                 }
             regionWritten &= regionUsed;
+            em.InState = ColdRegisters(region, regionUsed);
             int written = regionWritten;
             em.Reload(regionUsed);
             ReloadXmm();
@@ -466,6 +467,34 @@ public sealed unsafe class RegionCompiler : ICompiler
         public IEnumerable<Instruction> Fallbacks => fallbackInsns;
         /// <summary>How many exits with a known target the code has (<see cref="RegionContext.Links"/>).</summary>
         public int LinkCount => linkTargets.Count;
+
+        /// <summary>RyuJIT has about a dozen host registers for the guest registers and its own temporaries:
+        /// a region that uses more than <see cref="MaxLocalRegisters"/> keeps the ones fewest of its
+        /// instructions name in the state (RSP always in a local), so each entry loads and each exit stores
+        /// fewer, and the locals left get host registers.</summary>
+        static int ColdRegisters(Region region, int used)
+        {
+            if (System.Numerics.BitOperations.PopCount((uint)used) <= MaxLocalRegisters) return 0;
+            var uses = new int[16];
+            foreach (var b in region.Blocks)
+                foreach (var ins in b.Insns)
+                {
+                    if (RegisterUse.TouchesAll(in ins)) continue;
+                    var (u, w) = RegisterUse.Of(in ins);
+                    for (int r = 0; r < 16; r++)
+                        if (((u | w) & (1 << r)) != 0) uses[r]++;
+                }
+            uses[4] = int.MaxValue;
+            var hot = Enumerable.Range(0, 16).Where(r => (used & (1 << r)) != 0)
+                .OrderByDescending(r => uses[r]).ThenBy(r => r).Take(MaxLocalRegisters);
+            int cold = used;
+            foreach (var r in hot) cold &= ~(1 << r);
+            return cold;
+        }
+
+        /// <summary>8 measured best (tenth session, PERFORMANCE.md: compress 0.49 → 0.33 s, float 0.96 → 0.85 s
+        /// against all 16 in locals; 6 and 10 in between); UNIJIT_LOCALS overrides it for such comparisons.</summary>
+        static readonly int MaxLocalRegisters = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_LOCALS"), out var k) && k > 0 ? k : 8;
 
         /// <summary>Stores RIP from <paramref name="rip"/> and adds the instructions run to the state's count.</summary>
         void StoreRipAndCount(LocalBuilder rip)
