@@ -1,6 +1,6 @@
 #!/bin/bash
 # Compares settings of one build on one command, in turn, N times; prints each setting's CPU seconds
-# (user + system, GNU time) and their median. On a shared machine only such alternating runs say
+# (user + system, GNU time), their median and their minimum (interference only adds time). On a shared machine only such alternating runs say
 # anything about a small change.
 #   bench/env-ab.sh N "UNIJIT_LOCALS=16" "UNIJIT_LOCALS=8" -- .build/unijit/unijit --no-cache PROGRAM ARGS
 set -u
@@ -16,5 +16,6 @@ for ((i = 0; i < n; i++)); do
 done
 for k in "${!envs[@]}"; do
   m=$(printf "%s\n" ${res[$k]} | sort -n | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}')
-  echo "${envs[$k]}:${res[$k]} | median $m"
+  lo=$(printf "%s\n" ${res[$k]} | sort -n | head -1)
+  echo "${envs[$k]}:${res[$k]} | median $m, min $lo"
 done

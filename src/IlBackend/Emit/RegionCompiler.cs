@@ -58,6 +58,10 @@ public sealed unsafe class RegionCompiler : ICompiler
         };
     }
 
+    /// <summary>The general registers (bit n = register n, of those in <paramref name="used"/>) a region keeps in
+    /// the state rather than in locals (<see cref="IlEmitter.InState"/>).</summary>
+    public static int ColdRegisters(Region region, int used) => Compilation.ColdRegisters(region, used);
+
     internal sealed class Compilation
     {
         readonly Region region;
@@ -151,6 +155,20 @@ public sealed unsafe class RegionCompiler : ICompiler
         const int MaxEntries = 32;
 
         public IlEmitter Em => em;
+
+        /// <summary>How deeply each block inside a loop of the region is nested: the number of back edges
+        /// whose range of addresses (target to source) holds it. Blocks outside loops are not in it.</summary>
+        static Dictionary<Block, int> LoopDepth(Region region)
+        {
+            var blockAt = region.Blocks.ToDictionary(b => b.Start);
+            var result = new Dictionary<Block, int>();
+            foreach (var b in region.Blocks)
+                foreach (var t in RegionBuilder.Successors(b).Distinct())
+                    if (t <= b.Start && blockAt.ContainsKey(t))
+                        foreach (var o in region.Blocks)
+                            if (o.Start >= t && o.Start <= b.Start) result[o] = result.GetValueOrDefault(o) + 1;
+            return result;
+        }
 
         /// <summary>The region runs SSE floating point as host instructions under the guest's MXCSR
         /// (<see cref="SseNative"/>): it enters that MXCSR at its start
@@ -470,20 +488,26 @@ public sealed unsafe class RegionCompiler : ICompiler
 
         /// <summary>RyuJIT has about a dozen host registers for the guest registers and its own temporaries:
         /// a region that uses more than <see cref="MaxLocalRegisters"/> keeps the ones fewest of its
-        /// instructions name in the state (RSP always in a local), so each entry loads and each exit stores
+        /// instructions name (uses in loops weighing more) in the state (RSP always in a local), so each entry loads and each exit stores
         /// fewer, and the locals left get host registers.</summary>
-        static int ColdRegisters(Region region, int used)
+        internal static int ColdRegisters(Region region, int used)
         {
             if (System.Numerics.BitOperations.PopCount((uint)used) <= MaxLocalRegisters) return 0;
+            var loopDepth = LoopDepth(region);
             var uses = new int[16];
             foreach (var b in region.Blocks)
+            {
+                // A use inside a loop runs once per iteration: it counts LoopWeight times per level of nesting.
+                int weight = 1;
+                for (int d = Math.Min(loopDepth.GetValueOrDefault(b), 4); d > 0; d--) weight *= LoopWeight;
                 foreach (var ins in b.Insns)
                 {
                     if (RegisterUse.TouchesAll(in ins)) continue;
                     var (u, w) = RegisterUse.Of(in ins);
                     for (int r = 0; r < 16; r++)
-                        if (((u | w) & (1 << r)) != 0) uses[r]++;
+                        if (((u | w) & (1 << r)) != 0) uses[r] += weight;
                 }
+            }
             uses[4] = int.MaxValue;
             var hot = Enumerable.Range(0, 16).Where(r => (used & (1 << r)) != 0)
                 .OrderByDescending(r => uses[r]).ThenBy(r => r).Take(MaxLocalRegisters);
@@ -494,6 +518,9 @@ public sealed unsafe class RegionCompiler : ICompiler
 
         /// <summary>8 measured best (tenth session, PERFORMANCE.md: compress 0.49 → 0.33 s, float 0.96 → 0.85 s
         /// against all 16 in locals; 6 and 10 in between); UNIJIT_LOCALS overrides it for such comparisons.</summary>
+        /// <summary>How much more a use one loop deeper counts (UNIJIT_LOOPWEIGHT overrides it; 1 counts
+        /// every use alike, as before the eleventh session).</summary>
+        static readonly int LoopWeight = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_LOOPWEIGHT"), out var lw) && lw > 0 ? lw : 8;
         static readonly int MaxLocalRegisters = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_LOCALS"), out var k) && k > 0 ? k : 8;
 
         /// <summary>Stores RIP from <paramref name="rip"/> and adds the instructions run to the state's count.</summary>
