@@ -90,6 +90,8 @@ public static unsafe partial class IntegerHandlers
             }
             case 8:
             {
+                // Most dividends fit in RAX (C's 64-bit / and %): the host's 64-bit division.
+                if (s->Gpr[2] == 0) { q = s->Gpr[0] / d; r = s->Gpr[0] % d; break; }
                 UInt128 n = ((UInt128)s->Gpr[2] << 64) | s->Gpr[0];
                 UInt128 q128 = n / d;
                 if (q128 > ulong.MaxValue) throw new GuestSignalException(Signals.SIGFPE, FPE_INTDIV, i.IP);
@@ -117,6 +119,15 @@ public static unsafe partial class IntegerHandlers
         if (d == 0) throw new GuestSignalException(Signals.SIGFPE, FPE_INTDIV, i.IP);
         if (z == 8)
         {
+            long lo = (long)s->Gpr[0];
+            if (s->Gpr[2] == (ulong)(lo >> 63))
+            {
+                // RDX:RAX is RAX sign-extended (cqo; C's 64-bit / and %): the host's 64-bit division, whose
+                // one overflow is MinValue / -1.
+                if (lo == long.MinValue && d == -1) throw new GuestSignalException(Signals.SIGFPE, FPE_INTDIV, i.IP);
+                WriteDxAx(s, z, (ulong)(lo / d), (ulong)(lo % d));
+                return;
+            }
             Int128 n = (Int128)(((UInt128)s->Gpr[2] << 64) | s->Gpr[0]);
             if (n == Int128.MinValue && d == -1) throw new GuestSignalException(Signals.SIGFPE, FPE_INTDIV, i.IP);
             Int128 q = n / d, r = n % d;

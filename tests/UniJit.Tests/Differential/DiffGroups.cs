@@ -139,6 +139,13 @@ public static partial class DiffGroups
             if (q * sd < 0) r = -r;
             dividend = q * sd + r;
         }
+        // A third of the cases: a dividend that fits in the low half (RDX zero, or RAX sign-extended, as
+        // after cqo), the form C's 64-bit / and % take (the handlers' fast path).
+        if (g.Rng.Next(3) == 0)
+        {
+            dividend = i.Mnemonic == Mnemonic.Div ? (Int128)(g.Value() & mask) : SignExtend(g.Value(), bits);
+            if (i.Mnemonic == Mnemonic.Idiv && SignExtend(d, bits) == -1 && dividend == -((Int128)1 << (bits - 1))) dividend = 0;
+        }
         ulong lo = (ulong)(UInt128)dividend & mask, hi = (ulong)((UInt128)dividend >> bits) & mask;
         if (bits == 8) StateAccess.Set(s, Register.AX, (hi << 8) | lo);
         else
