@@ -284,6 +284,49 @@ public unsafe partial class TierAgreementTests
         asm.jnz(loop);
     });
 
+    /// <summary>inc and dec feed jcc, setcc and cmov on ZF and SF straight from their result (fused), and
+    /// keep CF for the consumers that read it from the state, at every operand size, through zero and the
+    /// sign boundary, on registers and memory.</summary>
+    [Fact]
+    public void IncAndDecFeedConditions() => Agree(asm =>
+    {
+        var loop = asm.CreateLabel();
+        var notZero = asm.CreateLabel();
+        var negative = asm.CreateLabel();
+        asm.mov(rdi, GuestCode.DataAddress);
+        asm.mov(rsi, GuestCode.DataAddress + 0x8000);
+        asm.mov(__dword_ptr[rsi], 150);
+        asm.mov(ecx, 300);
+        asm.mov(r8, -150);
+        asm.mov(r9d, 0x90);
+        asm.mov(r12d, 0xFF80);
+        asm.xor(r10d, r10d);
+        asm.xor(r11d, r11d);
+        asm.xor(r13d, r13d);
+        asm.Label(ref loop);
+        asm.inc(r8);
+        asm.jne(notZero);
+        asm.add(r10, 1);
+        asm.Label(ref notZero);
+        asm.dec(r9b);
+        asm.js(negative);
+        asm.add(r11, 2);
+        asm.Label(ref negative);
+        asm.cmp(r8, rcx);
+        asm.inc(r12w);
+        asm.setb(__byte_ptr[rdi]);
+        asm.sete(__byte_ptr[rdi + 1]);
+        asm.setl(__byte_ptr[rdi + 2]);
+        asm.sets(__byte_ptr[rdi + 3]);
+        asm.dec(__dword_ptr[rsi]);
+        asm.cmovns(r13, r8);
+        asm.setne(__byte_ptr[rdi + 4]);
+        asm.setg(__byte_ptr[rdi + 5]);
+        asm.add(rdi, 6);
+        asm.dec(ecx);
+        asm.jnz(loop);
+    });
+
     /// <summary>Accesses that straddle a page boundary take the translated code's slow path (the region is
     /// left before the instruction and the interpreter runs it): loads, read-modify-writes, pushes and
     /// 16-byte vector moves at every offset across the boundary, in a loop that stays translated.</summary>
