@@ -488,8 +488,9 @@ public sealed unsafe class RegionCompiler : ICompiler
 
         /// <summary>RyuJIT has about a dozen host registers for the guest registers and its own temporaries:
         /// a region that uses more than <see cref="MaxLocalRegisters"/> keeps the ones fewest of its
-        /// instructions name (uses in loops weighing more) in the state (RSP always in a local), so each entry loads and each exit stores
-        /// fewer, and the locals left get host registers.</summary>
+        /// instructions name (a use inside a loop counting <see cref="LoopWeight"/> times per level of
+        /// nesting) in the state (RSP always in a local), so each entry loads and each exit stores fewer,
+        /// and the locals left get host registers.</summary>
         internal static int ColdRegisters(Region region, int used)
         {
             if (System.Numerics.BitOperations.PopCount((uint)used) <= MaxLocalRegisters) return 0;
@@ -516,11 +517,12 @@ public sealed unsafe class RegionCompiler : ICompiler
             return cold;
         }
 
-        /// <summary>8 measured best (tenth session, PERFORMANCE.md: compress 0.49 → 0.33 s, float 0.96 → 0.85 s
-        /// against all 16 in locals; 6 and 10 in between); UNIJIT_LOCALS overrides it for such comparisons.</summary>
         /// <summary>How much more a use one loop deeper counts (UNIJIT_LOOPWEIGHT overrides it; 1 counts
         /// every use alike, as before the eleventh session).</summary>
         static readonly int LoopWeight = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_LOOPWEIGHT"), out var lw) && lw > 0 ? lw : 8;
+
+        /// <summary>8 measured best (tenth session, PERFORMANCE.md: compress 0.49 → 0.33 s, float 0.96 → 0.85 s
+        /// against all 16 in locals; 6 and 10 in between); UNIJIT_LOCALS overrides it for such comparisons.</summary>
         static readonly int MaxLocalRegisters = int.TryParse(Environment.GetEnvironmentVariable("UNIJIT_LOCALS"), out var k) && k > 0 ? k : 8;
 
         /// <summary>Stores RIP from <paramref name="rip"/> and adds the instructions run to the state's count.</summary>
