@@ -206,6 +206,8 @@ public static class Fusion
     public static FusionKind Kind(in Instruction p)
     {
         if (p.Mnemonic is Mnemonic.Comisd or Mnemonic.Ucomisd or Mnemonic.Comiss or Mnemonic.Ucomiss) return FusionKind.Fp;
+        // neg x sets the flags of 0 - x (InstEmit.Unary keeps 0 and x as the operands).
+        if (p.Mnemonic == Mnemonic.Neg && !p.HasLockPrefix && IlEmitter.IsGprOperand(in p, 0)) return FusionKind.Sub;
         if (!InlineAlu.IsInline(in p)) return FusionKind.None;
         return p.Mnemonic switch
         {
@@ -233,6 +235,10 @@ public static class Fusion
 
     public static bool CanFuse(FusionKind p, in Instruction c)
     {
+        // adc/sbb read only CF; those InstEmit.AdcSbb translates take it from a Sub, Add or Logic producer.
+        if (c.Mnemonic is Mnemonic.Adc or Mnemonic.Sbb)
+            return p is FusionKind.Sub or FusionKind.Add or FusionKind.Logic && !c.HasLockPrefix
+                && c.Op0Kind == OpKind.Register && IlEmitter.IsGprOperand(in c, 0) && IlEmitter.IsGprOperand(in c, 1);
         if (!IsConsumer(in c)) return false;
         int cc = Cc(in c);
         return p switch

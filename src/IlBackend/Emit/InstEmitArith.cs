@@ -14,7 +14,11 @@ internal static partial class InstEmit
 {
     static MethodInfo AluMethod(string name) => typeof(Alu).GetMethod(name)!;
     static readonly MethodInfo aluInc = AluMethod(nameof(Alu.Inc)), aluDec = AluMethod(nameof(Alu.Dec)), aluNeg = AluMethod(nameof(Alu.Neg));
-    static readonly MethodInfo aluAdc = AluMethod(nameof(Alu.Adc)), aluSbb = AluMethod(nameof(Alu.Sbb)), aluImul = AluMethod(nameof(Alu.Imul));
+    static readonly Type[] aluCarryParameters = [typeof(UniJit.Runtime.State.CpuState*), typeof(int), typeof(ulong), typeof(ulong)];
+    static readonly MethodInfo aluAdc = typeof(Alu).GetMethod(nameof(Alu.Adc), aluCarryParameters)!,
+        aluSbb = typeof(Alu).GetMethod(nameof(Alu.Sbb), aluCarryParameters)!, aluImul = AluMethod(nameof(Alu.Imul));
+    static readonly MethodInfo aluAdcCarry = typeof(Alu).GetMethod(nameof(Alu.Adc), [.. aluCarryParameters, typeof(bool)])!,
+        aluSbbCarry = typeof(Alu).GetMethod(nameof(Alu.Sbb), [.. aluCarryParameters, typeof(bool)])!;
     static readonly Dictionary<Mnemonic, MethodInfo> shifts = new()
     {
         [Mnemonic.Shl] = AluMethod(nameof(Alu.Shl)), [Mnemonic.Sal] = AluMethod(nameof(Alu.Shl)),
@@ -59,6 +63,31 @@ internal static partial class InstEmit
         bool deferred = false;
         bool done = Rmw(c, in i, (z, addr) =>
         {
+            if (m == Mnemonic.Neg)
+            {
+                // A producer like sub 0, x (its flags are those of that subtraction): Fa = 0, Fb = x, Fr = -x.
+                ReadOp0(c, ins, z, addr);
+                il.Emit(OpCodes.Stloc, c.Fb);
+                il.Emit(OpCodes.Ldc_I8, 0L);
+                il.Emit(OpCodes.Stloc, c.Fa);
+                if (flagsLive)
+                {
+                    em.LdState();
+                    il.Emit(OpCodes.Ldc_I4, z);
+                    il.Emit(OpCodes.Ldloc, c.Fb);
+                    c.Em.Call(aluNeg);
+                }
+                else
+                {
+                    il.Emit(OpCodes.Ldloc, c.Fb);
+                    il.Emit(OpCodes.Neg);
+                    em.Mask(z);
+                    deferred = c.FlagsDeferred;
+                }
+                il.Emit(OpCodes.Dup);
+                il.Emit(OpCodes.Stloc, c.Fr);
+                return;
+            }
             if (m == Mnemonic.Not)
             {
                 ReadOp0(c, ins, z, addr);
@@ -80,7 +109,12 @@ internal static partial class InstEmit
             ReadOp0(c, ins, z, addr);
             c.Em.Call(m == Mnemonic.Inc ? aluInc : m == Mnemonic.Dec ? aluDec : aluNeg);
         });
-        if (deferred) c.DeferFlags(m == Mnemonic.Inc ? aluInc : m == Mnemonic.Dec ? aluDec : aluNeg, Operands.Size(in i, 0), c.Fa);
+        if (deferred) c.DeferFlags(m == Mnemonic.Inc ? aluInc : m == Mnemonic.Dec ? aluDec : aluNeg, Operands.Size(in i, 0), m == Mnemonic.Neg ? c.Fb : c.Fa);
+        if (done && m == Mnemonic.Neg)
+        {
+            c.Producer = FusionKind.Sub;
+            c.ProducerSize = Operands.Size(in i, 0);
+        }
         return done;
     }
 
@@ -186,20 +220,61 @@ internal static partial class InstEmit
         return true;
     }
 
-    static bool AdcSbb(C c, in Instruction i)
+    /// <summary>adc/sbb. Fused with the flag producer before it in the block (<see cref="Fusion.CanFuse"/>),
+    /// the carry in comes from that producer's operands, and with no reader of its own flags the
+    /// instruction is plain IL arithmetic (<c>neg; sbb r, r</c>, CPython's dispatch, becomes a compare
+    /// and two subtractions); otherwise <see cref="Alu"/> reads the carry from the state.</summary>
+    static bool AdcSbb(C c, in Instruction i, bool flagsLive)
     {
         if (!AllGpr(in i)) return false;
         var em = c.Em; var il = c.Il;
         Instruction ins = i;
+        bool adc = i.Mnemonic == Mnemonic.Adc;
+        bool fused = Fusion.CanFuse(c.Producer, in i);
         if (i.Op1Kind == OpKind.Memory) c.MayFault(in i);
         return Rmw(c, in i, (z, addr) =>
         {
-            em.LdState();
-            il.Emit(OpCodes.Ldc_I4, z);
+            if (!fused)
+            {
+                em.LdState();
+                il.Emit(OpCodes.Ldc_I4, z);
+                ReadOp0(c, ins, z, addr);
+                em.ReadOperand(in ins, 1, z);
+                c.Em.Call(adc ? aluAdc : aluSbb);
+                return;
+            }
+            if (flagsLive)
+            {
+                em.LdState();
+                il.Emit(OpCodes.Ldc_I4, z);
+                ReadOp0(c, ins, z, addr);
+                em.ReadOperand(in ins, 1, z);
+                PushCarry(c);
+                c.Em.Call(adc ? aluAdcCarry : aluSbbCarry);
+                return;
+            }
             ReadOp0(c, ins, z, addr);
             em.ReadOperand(in ins, 1, z);
-            c.Em.Call(ins.Mnemonic == Mnemonic.Adc ? aluAdc : aluSbb);
+            il.Emit(adc ? OpCodes.Add : OpCodes.Sub);
+            PushCarry(c);
+            il.Emit(OpCodes.Conv_U8);
+            il.Emit(adc ? OpCodes.Add : OpCodes.Sub);
+            em.Mask(z);
         });
+    }
+
+    /// <summary>Pushes the carry flag (an int 0/1) the fused producer (<see cref="C.Producer"/>) left:
+    /// a - b borrows when a &lt; b, a + b carries when the result is below a, logic clears it.</summary>
+    static void PushCarry(C c)
+    {
+        var il = c.Il;
+        switch (c.Producer)
+        {
+            case FusionKind.Sub: il.Emit(OpCodes.Ldloc, c.Fa); il.Emit(OpCodes.Ldloc, c.Fb); il.Emit(OpCodes.Clt_Un); break;
+            case FusionKind.Add: il.Emit(OpCodes.Ldloc, c.Fr); il.Emit(OpCodes.Ldloc, c.Fa); il.Emit(OpCodes.Clt_Un); break;
+            case FusionKind.Logic: il.Emit(OpCodes.Ldc_I4_0); break;
+            default: throw new InvalidOperationException($"no carry from {c.Producer}");
+        }
     }
 
     static bool SignExtendAcc(C c, in Instruction i)

@@ -17,9 +17,11 @@ public static unsafe class Alu
         return r;
     }
 
-    public static ulong Adc(CpuState* s, int size, ulong a, ulong b)
+    public static ulong Adc(CpuState* s, int size, ulong a, ulong b) => Adc(s, size, a, b, Flags.GetCF(s));
+
+    /// <summary>adc with the carry in given (translated code computes it from the flag producer's operands).</summary>
+    public static ulong Adc(CpuState* s, int size, ulong a, ulong b, bool c)
     {
-        bool c = Flags.GetCF(s);
         ulong r = (a + b + (c ? 1UL : 0)) & Flags.Mask(size);
         Flags.Record(s, c ? FlagOp.Adc : FlagOp.Add, size, a, b, r);
         return r;
@@ -33,9 +35,11 @@ public static unsafe class Alu
         return r;
     }
 
-    public static ulong Sbb(CpuState* s, int size, ulong a, ulong b)
+    public static ulong Sbb(CpuState* s, int size, ulong a, ulong b) => Sbb(s, size, a, b, Flags.GetCF(s));
+
+    /// <summary>sbb with the borrow in given (translated code computes it from the flag producer's operands).</summary>
+    public static ulong Sbb(CpuState* s, int size, ulong a, ulong b, bool c)
     {
-        bool c = Flags.GetCF(s);
         ulong r = (a - b - (c ? 1UL : 0)) & Flags.Mask(size);
         Flags.Record(s, c ? FlagOp.Sbb : FlagOp.Sub, size, a, b, r);
         return r;

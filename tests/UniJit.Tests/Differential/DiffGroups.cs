@@ -44,6 +44,7 @@ public static partial class DiffGroups
             ["pushf-popf"] = PushfPopf,
             ["string-ops"] = StringOps,
             ["adc-sbb-chains"] = Chains,
+            ["carry-from-producer"] = CarryFromProducer,
             ["stack-call-enter"] = Stack,
             ["mixed-sequences"] = Mixed,
         };

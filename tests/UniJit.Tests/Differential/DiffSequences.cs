@@ -224,4 +224,59 @@ public static partial class DiffGroups
             yield return new Draft(parts.ToArray(), s, undefined);
         }
     }
+
+    /// <summary>A flag producer the IL tier fuses with a carry reader (neg, sub, cmp, add, and, or, xor,
+    /// test), then adc or sbb into a register (from a register, itself as in <c>sbb r, r</c>, or memory),
+    /// of any sizes: the translated adc/sbb takes the carry from the producer's operands. In two cases
+    /// of three a flag writer follows, so the adc/sbb's own flags are dead and it is plain arithmetic;
+    /// otherwise its flags are compared. Sometimes a second adc/sbb reads the first one's carry.</summary>
+    static IEnumerable<Draft> CarryFromProducer(CaseGen g)
+    {
+        Code[][] producers =
+        [
+            [Code.Sub_rm8_r8, Code.Sub_rm16_r16, Code.Sub_rm32_r32, Code.Sub_rm64_r64],
+            [Code.Cmp_rm8_r8, Code.Cmp_rm16_r16, Code.Cmp_rm32_r32, Code.Cmp_rm64_r64],
+            [Code.Add_rm8_r8, Code.Add_rm16_r16, Code.Add_rm32_r32, Code.Add_rm64_r64],
+            [Code.And_rm8_r8, Code.And_rm16_r16, Code.And_rm32_r32, Code.And_rm64_r64],
+            [Code.Or_rm8_r8, Code.Or_rm16_r16, Code.Or_rm32_r32, Code.Or_rm64_r64],
+            [Code.Xor_rm8_r8, Code.Xor_rm16_r16, Code.Xor_rm32_r32, Code.Xor_rm64_r64],
+            [Code.Test_rm8_r8, Code.Test_rm16_r16, Code.Test_rm32_r32, Code.Test_rm64_r64],
+            [Code.Neg_rm8, Code.Neg_rm16, Code.Neg_rm32, Code.Neg_rm64],
+        ];
+        Code[] adcRR = [Code.Adc_rm8_r8, Code.Adc_rm16_r16, Code.Adc_rm32_r32, Code.Adc_rm64_r64];
+        Code[] sbbRR = [Code.Sbb_rm8_r8, Code.Sbb_rm16_r16, Code.Sbb_rm32_r32, Code.Sbb_rm64_r64];
+        Code[] adcRM = [Code.Adc_r8_rm8, Code.Adc_r16_rm16, Code.Adc_r32_rm32, Code.Adc_r64_rm64];
+        Code[] sbbRM = [Code.Sbb_r8_rm8, Code.Sbb_r16_rm16, Code.Sbb_r32_rm32, Code.Sbb_r64_rm64];
+        Code[] writers = [Code.Or_rm8_r8, Code.Or_rm16_r16, Code.Or_rm32_r32, Code.Or_rm64_r64];
+        int[] bits = [8, 16, 32, 64];
+        for (int n = 0; n < 600; n++)
+        {
+            var s = g.State();
+            var avoid = new List<Register>();
+            int pz = g.Rng.Next(4), cz = g.Rng.Next(4);
+            bool fromMemory = g.Rng.Next(4) == 0;
+            MemoryOperand? mem = fromMemory ? g.Mem(s, avoid, 1 << cz) : null;
+            var instrs = new List<Instruction>();
+            var producer = producers[g.Rng.Next(producers.Length)][pz];
+            var p0 = g.Reg(bits[pz], avoid);
+            instrs.Add(producer.ToString().StartsWith("Neg") ? Instruction.Create(producer, p0)
+                : Instruction.Create(producer, p0, g.Reg(bits[pz], avoid)));
+            bool sbb = g.Rng.Next(2) == 0;
+            var c0 = g.Reg(bits[cz], avoid);
+            instrs.Add(mem is { } m ? Instruction.Create((sbb ? sbbRM : adcRM)[cz], c0, m)
+                : Instruction.Create((sbb ? sbbRR : adcRR)[cz], c0, g.Rng.Next(2) == 0 ? c0 : g.Reg(bits[cz], avoid)));
+            if (g.Rng.Next(4) == 0)
+            {
+                int z2 = g.Rng.Next(4);
+                instrs.Add(Instruction.Create((g.Rng.Next(2) == 0 ? sbbRR : adcRR)[z2], g.Reg(bits[z2], avoid), g.Reg(bits[z2], avoid)));
+            }
+            if (g.Rng.Next(3) != 0)
+            {
+                int wz = g.Rng.Next(4);
+                instrs.Add(Instruction.Create(writers[wz], g.Reg(bits[wz], avoid), g.Reg(bits[wz], avoid)));
+            }
+            if (CaseGen.Encode([.. instrs]) is { } code) yield return new Draft(code, s);
+            else n--;
+        }
+    }
 }
