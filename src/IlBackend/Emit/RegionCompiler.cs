@@ -334,19 +334,35 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Ret);
             il.MarkLabel(body);
             em.LoadPointers();
+            // A region running floating point natively may chain here with the host MXCSR still the
+            // guest's (CpuState.FpHeld): a native region carries on under it, any other leaves it first.
+            var notHeld = il.DefineLabel();
+            var held = il.DefineLabel();
+            em.LdStateAddr(StateLayout.FpHeld);
+            il.Emit(OpCodes.Ldind_I4);
+            il.Emit(OpCodes.Brfalse, notHeld);
+            em.LdStateAddr(StateLayout.FpHeld);
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Stind_I4);
+            if (!NativeFp)
+            {
+                em.LdState();
+                em.Call(typeof(SseMxcsr).GetMethod(nameof(SseMxcsr.RegionLeave))!);
+            }
+            il.Emit(OpCodes.Br, held);
+            il.MarkLabel(notHeld);
             if (NativeFp)
             {
                 // Guest floating point runs under the guest's MXCSR; with an exception unmasked it
                 // cannot (the host's must stay masked), and the interpreter runs the entry block instead.
-                var go = il.DefineLabel();
                 EnterMxcsr();
-                il.Emit(OpCodes.Brtrue, go);
+                il.Emit(OpCodes.Brtrue, held);
                 il.Emit(OpCodes.Ldarg_1);
                 il.Emit(OpCodes.Ldc_I4_1);
                 il.Emit(OpCodes.Stfld, typeof(Cpu).GetField(nameof(Cpu.StepInterpreted))!);
                 il.Emit(OpCodes.Ret);
-                il.MarkLabel(go);
             }
+            il.MarkLabel(held);
             // Only the registers the region touches live in locals; only those it writes go back.
             // The rest stay current in the state, which handlers that touch everything read and write.
             regionUsed = 0; regionWritten = 0;
@@ -400,12 +416,17 @@ public sealed unsafe class RegionCompiler : ICompiler
             em.Spill(written);
             SpillXmm();
             StoreRipAndCount(next);
-            LeaveMxcsr();
             // Chaining: an exit continues in the region translated at its target, if any, as a tail call
             // (the state is already stored, exactly as the dispatcher would see it). The candidate is the
             // exit's link (a known target) or the jump cache's entry (a computed one); it is used when it
             // starts at the target and is still valid, else RegionContext.Resolve finds one (or none).
+            // A region running floating point natively keeps the guest's MXCSR across a chain found
+            // inline (CpuState.FpHeld; switching it costs an MXCSR read that waits for every pending
+            // floating-point operation, and a write): it leaves it before returning to the dispatcher or
+            // calling Resolve (managed code that must run under .NET's MXCSR).
             var plain = il.DefineLabel();
+            var leavePlain = il.DefineLabel();
+            var found = il.DefineLabel();
             var dynamicExit = il.DefineLabel();
             var test = il.DefineLabel();
             var resolve = il.DefineLabel();
@@ -413,7 +434,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             var cand = il.DeclareLocal(typeof(CompiledRegion));
             // A pending signal: back to the dispatcher, which delivers it.
             LdAttention();
-            il.Emit(OpCodes.Brtrue, plain);
+            il.Emit(OpCodes.Brtrue, leavePlain);
             il.Emit(OpCodes.Ldloc, linkSlot);
             il.Emit(OpCodes.Ldc_I4_0);
             il.Emit(OpCodes.Blt, dynamicExit);
@@ -445,8 +466,9 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Ldloc, cand);
             il.Emit(OpCodes.Volatile);
             il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.Valid))!);
-            il.Emit(OpCodes.Brtrue, chain);
+            il.Emit(OpCodes.Brtrue, found);
             il.MarkLabel(resolve);
+            LeaveMxcsr();
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldloc, linkSlot);
             il.Emit(OpCodes.Ldloc, next);
@@ -454,6 +476,27 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Stloc, cand);
             il.Emit(OpCodes.Ldloc, cand);
             il.Emit(OpCodes.Brfalse, plain);
+            il.Emit(OpCodes.Br, chain);
+            il.MarkLabel(found);
+            if (NativeFp)
+            {
+                // Held only under the default control bits (round to nearest, no DAZ/FTZ): whatever
+                // runtime code the call passes through (a stub binding a saved region on its first call)
+                // then computes as it would under .NET's own MXCSR.
+                var leave = il.DefineLabel();
+                em.LdStateAddr(StateLayout.Mxcsr);
+                il.Emit(OpCodes.Ldind_U4);
+                il.Emit(OpCodes.Ldc_I4, 0xFFC0);
+                il.Emit(OpCodes.And);
+                il.Emit(OpCodes.Ldc_I4, 0x1F80);
+                il.Emit(OpCodes.Bne_Un, leave);
+                em.LdStateAddr(StateLayout.FpHeld);
+                il.Emit(OpCodes.Ldc_I4_1);
+                il.Emit(OpCodes.Stind_I4);
+                il.Emit(OpCodes.Br, chain);
+                il.MarkLabel(leave);
+                LeaveMxcsr();
+            }
             il.MarkLabel(chain);
             em.LdStateAddr(StateLayout.EntryIndex);
             il.Emit(OpCodes.Ldloc, cand);
@@ -472,6 +515,8 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Tailcall);
             il.Emit(OpCodes.Callvirt, typeof(RegionCode).GetMethod("Invoke")!);
             il.Emit(OpCodes.Ret);
+            il.MarkLabel(leavePlain);
+            LeaveMxcsr();
             il.MarkLabel(plain);
             il.Emit(OpCodes.Ret);
             IlSize = il.ILOffset;

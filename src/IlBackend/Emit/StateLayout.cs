@@ -16,5 +16,7 @@ public static class StateLayout
     public static readonly int EntryIndex = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.EntryIndex));
     public static readonly int Retry = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Retry));
     public static readonly int InstructionCount = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.InstructionCount));
+    public static readonly int Mxcsr = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Mxcsr));
+    public static readonly int FpHeld = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.FpHeld));
     public static readonly int ChainHits = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.ChainHits));
 }

@@ -52,6 +52,13 @@ public unsafe struct CpuState
     /// stored by whoever calls it.</summary>
     public int EntryIndex;
 
+    /// <summary>Non-zero while a translated region that runs floating point natively chains straight into
+    /// another region with the host MXCSR still holding the guest's (its flags still collecting): the
+    /// callee's prologue clears it and, if it runs floating point natively itself, carries on without
+    /// switching MXCSR, else it first leaves the guest's MXCSR (<see cref="Semantics.SseMxcsr.RegionLeave"/>).
+    /// Zero everywhere else.</summary>
+    public int FpHeld;
+
     /// <summary>Translated code running under the guest MXCSR stores each floating-point result here
     /// (the low quadword), so that RyuJIT cannot drop an operation whose result the guest never reads:
     /// its exception flags are part of the result (<see cref="Semantics.SseMxcsr.RegionEnter"/>).</summary>

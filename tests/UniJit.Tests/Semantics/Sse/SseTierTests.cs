@@ -63,6 +63,48 @@ public sealed unsafe class SseTierTests
         ("crc32 chain with flags", a => { a.cmp(ecx, edx); a.crc32(eax, __dword_ptr[rdi]); a.crc32(rax, rbx); a.setl(cl); }, Lanes.Mixed),
         ("movmskpd + ldmxcsr/stmxcsr", a => { a.cmppd(xmm1, xmm2, 1); a.movmskpd(eax, xmm1); a.stmxcsr(__dword_ptr[rbx + 0x40]); a.addsd(xmm3, xmm4); a.stmxcsr(__dword_ptr[rbx + 0x44]); }, Lanes.F64),
         ("fxsave/fxrstor in a region", a => { a.fxsave64(__[rbx + 0x80]); a.paddq(xmm1, xmm2); a.fxrstor64(__[rbx + 0x80]); a.add(rax, 1); }, Lanes.Mixed),
+        // Regions that run floating point natively chain into each other (an indirect call, its ret) with
+        // the guest's MXCSR kept in the host and its flags still collecting (CpuState.FpHeld), and into
+        // a function without floating point, which must collect the flags raised before it.
+        ("native regions chained by call and ret", a =>
+        {
+            var top = a.CreateLabel();
+            var fn = a.CreateLabel();
+            var integer = a.CreateLabel();
+            var done = a.CreateLabel();
+            a.mov(ecx, 5);
+            a.lea(r8, __[fn]);
+            a.lea(r9, __[integer]);
+            a.Label(ref top);
+            a.mulsd(xmm3, xmm4);
+            a.call(r8);
+            a.addsd(xmm5, xmm3);
+            a.stmxcsr(__dword_ptr[rbx + 0x40]);
+            // In the last round only (the first raised flags outside any chain), 1 / 0: ZE, which
+            // nothing else here raises, just before the call.
+            var call = a.CreateLabel();
+            a.cmp(ecx, 1);
+            a.jne(call);
+            a.mov(r10, 0x3FF0_0000_0000_0000);
+            a.mov(__qword_ptr[rbx + 0x100], r10);
+            a.mov(__qword_ptr[rbx + 0x108], 0);
+            a.movsd(xmm0, __qword_ptr[rbx + 0x100]);
+            a.divsd(xmm0, __qword_ptr[rbx + 0x108]);
+            a.Label(ref call);
+            a.call(r9);
+            a.dec(ecx);
+            a.jnz(top);
+            a.jmp(done);
+            a.Label(ref integer);
+            a.add(rax, rcx);
+            a.ret();
+            a.Label(ref fn);
+            a.divsd(xmm1, xmm2);
+            a.sqrtsd(xmm6, xmm1);
+            a.cvtsd2ss(xmm7, xmm6);
+            a.ret();
+            a.Label(ref done);
+        }, Lanes.F64),
     ];
 
     static Cpu Run(Tier tier, Action<Assembler> body, MachineState* start, byte[] data)
