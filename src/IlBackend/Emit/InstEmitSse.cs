@@ -417,6 +417,11 @@ internal static unsafe partial class InstEmit
                 if (!IlEmitter.IsGprOperand(in i, 1)) return false;
                 if (i.Op1Kind == OpKind.Memory) c.MayFault(in i);
                 em.ReadOperand(in i, 1, i.Code == Code.Movd_xmm_rm32 ? 4 : 8);
+                if (c.NativeFp && i.Op1Kind == OpKind.Register)
+                {
+                    em.LdState();
+                    c.Em.Call(typeof(SseNative).GetMethod(nameof(SseNative.Opaque))!);
+                }
                 c.Em.Call(Sc(nameof(SseCalls.FromU64)));
                 c.StoreXmm(i.Op0Register);
                 return true;

@@ -22,9 +22,10 @@ namespace UniJit.IlBackend.Emit;
 /// RyuJIT may not drop an operation whose result the guest overwrites unread, since its flags are a
 /// result too.</item>
 /// <item>No folding at compile time (where neither the guest's rounding nor its flags would apply):
-/// RyuJIT (.NET 10) does not fold these intrinsics even on constant operands (an immediate moved into
-/// an XMM register, a zeroed register); <c>SseFloatTests.NativeRegionHazards</c> fails if a later JIT
-/// starts to.</item>
+/// RyuJIT (.NET 10) folds a scalar division of two constant vectors (<c>mov r, imm; movq xmm, r</c>
+/// twice, or by a zeroed register), so a general register's value enters an XMM register through
+/// <see cref="Opaque"/>; it does not fold conversions of constants or operations on zeroed registers
+/// alone. <c>SseFloatTests.NativeRegionHazards</c> has a case for each and fails if a later JIT folds more.</item>
 /// <item>An instruction that can change MXCSR's control bits (ldmxcsr, fxrstor, xrstor) ends the
 /// region, so no floating-point expression is shared across such a change.</item>
 /// </list>
@@ -38,6 +39,17 @@ public static unsafe class SseNative
     {
         s->FpSink = r.AsUInt64().ToScalar();
         return r;
+    }
+
+    /// <summary>A general register's value on its way into an XMM register (movd/movq xmm, r): stored to
+    /// the sink and read back volatile, so that RyuJIT cannot see a constant the guest moved in
+    /// (<c>mov r, imm; movq xmm, r</c>) and fold the floating point that uses it at compile time, which
+    /// would raise none of its MXCSR flags (<c>SseFloatTests.NativeRegionHazards</c>, "movq constants").</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong Opaque(ulong v, CpuState* s)
+    {
+        s->FpSink = v;
+        return Volatile.Read(ref s->FpSink);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

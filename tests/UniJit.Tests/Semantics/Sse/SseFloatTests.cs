@@ -176,6 +176,20 @@ public sealed unsafe class SseFloatTests(ITestOutputHelper log)
             a.mov(rax, 0x3FF0000000000000L); a.movq(xmm2, rax); a.mov(rax, 0x4008000000000000L); a.movq(xmm3, rax);
             a.divsd(xmm2, xmm3); a.mulsd(xmm3, xmm3); a.mov(eax, 0x7F7FFFFF); a.movd(xmm4, eax); a.mulss(xmm4, xmm4);
         }, D);
+        // Each alone: no other instruction raises the flags the one division must (PE; ZE).
+        yield return new SseCase("movq constants, one division", a =>
+        {
+            a.mov(rax, 0x3FF0000000000000L); a.movq(xmm2, rax); a.mov(rax, 0x4008000000000000L); a.movq(xmm3, rax);
+            a.divsd(xmm2, xmm3);
+        }, D);
+        yield return new SseCase("movq constant by a zeroed register", a =>
+        {
+            a.mov(r10, 0x3FF0000000000000L); a.movq(xmm0, r10); a.pxor(xmm7, xmm7); a.divsd(xmm0, xmm7);
+        }, D);
+        yield return new SseCase("converted constant by a zeroed register", a =>
+        {
+            a.mov(eax, 5); a.cvtsi2sd(xmm5, eax); a.xorpd(xmm4, xmm4); a.divsd(xmm5, xmm4);
+        }, D);
         yield return new SseCase("zeroed registers", a =>
         {
             a.xorps(xmm0, xmm0); a.xorpd(xmm1, xmm1); a.subsd(xmm0, xmm1);
