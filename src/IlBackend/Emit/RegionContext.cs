@@ -14,6 +14,20 @@ namespace UniJit.IlBackend.Emit;
 /// deliver it.</summary>
 public sealed class RegionContext(Instruction[] insns, int links, GuestProcess process)
 {
+    /// <summary>Runs the class constructors of what translated code calls inline, before any region can
+    /// run (every region gets a context first, compiled here or bound from the cache): a class first
+    /// initialized inside a region that runs floating point natively would run its constructor, and
+    /// the JIT for it, under the guest's MXCSR, and their inexact results would raise PE in the guest's
+    /// flags (seen with SseNative, whose constructor compiles a method). --tier=jit test: fenv_first_region.</summary>
+    static RegionContext()
+    {
+        foreach (var t in new[] { typeof(SseNative), typeof(SseCalls), typeof(UniJit.Runtime.Semantics.SseMxcsr),
+                     typeof(UniJit.Runtime.Semantics.Flags), typeof(UniJit.Runtime.Semantics.Alu), typeof(UniJit.Runtime.Semantics.Bits),
+                     typeof(UniJit.Runtime.Semantics.SimdFloat), typeof(UniJit.Runtime.Semantics.SimdInt),
+                     typeof(UniJit.Runtime.Semantics.SimdShuffle), typeof(UniJit.Runtime.Semantics.SimdConvert) })
+            RuntimeHelpers.RunClassConstructor(t.TypeHandle);
+    }
+
     public readonly Instruction[] Insns = insns;
     /// <summary>The interpreter handler of each of <see cref="Insns"/> (the code of a region saved for later
     /// runs calls them through this table; a region compiled in this process has them as constants).</summary>
