@@ -151,9 +151,9 @@ public sealed class IlEmitter
         BranchUnlessAllowed(p, 0, write, ~(long)GuestMemory.PageMask, fail);
     }
 
-    /// <summary>True when the method is saved for later runs (<see cref="Persist.CacheBuilder"/>): a pointer
-    /// into this process (the guest memory window, the permission tags, the signal word) is then loaded
-    /// from its static field instead of being a constant of the code.</summary>
+    /// <summary>True when the method is saved for later runs (<see cref="Persist.CacheBuilder"/>): its code
+    /// holds no pointer into this process (<see cref="LoadPointers"/>; interpreter handlers are called
+    /// through the context's table).</summary>
     public readonly bool Portable;
 
     public IlEmitter(ILGenerator il, bool portable = false)
@@ -195,27 +195,52 @@ public sealed class IlEmitter
 
     readonly Dictionary<FieldInfo, LocalBuilder> pointers = new();
 
-    /// <summary>In a <see cref="Portable"/> method, loads the pointers <see cref="LdPointer"/> may name into
-    /// locals, once at the method's start: ReadyToRun code would otherwise call a helper for the static
-    /// base at each use.</summary>
-    public void LoadPointers()
+    /// <summary>The host pointers translated code uses (<see cref="LdPointer"/>), each with the field of
+    /// <see cref="RegionContext"/> that holds it.</summary>
+    static readonly (FieldInfo Static, FieldInfo Context)[] contextPointers =
+    [
+        (typeof(GuestMemory).GetField(nameof(GuestMemory.Base))!, typeof(RegionContext).GetField(nameof(RegionContext.MemoryBase))!),
+        (typeof(GuestMemory).GetField(nameof(GuestMemory.ReadTag))!, typeof(RegionContext).GetField(nameof(RegionContext.ReadTag))!),
+        (typeof(GuestMemory).GetField(nameof(GuestMemory.WriteTag))!, typeof(RegionContext).GetField(nameof(RegionContext.WriteTag))!),
+        (typeof(UniJit.Runtime.Dispatch.HostSignals).GetField(nameof(UniJit.Runtime.Dispatch.HostSignals.Attention))!,
+            typeof(RegionContext).GetField(nameof(RegionContext.Attention))!),
+    ];
+
+    /// <summary>Loads the host pointers <see cref="LdPointer"/> names (the guest memory window, the permission
+    /// tags, the signal word) into locals, once at the method's start. With <paramref name="fromContext"/> they
+    /// come from fields of the region's context (argument 0), which RyuJIT cannot fold into constants, so it
+    /// keeps each in a register or a stack slot instead of materializing a 10-byte immediate at every
+    /// access: worth it for a region with a loop (memstr's code 9 % smaller and 15 % faster), not for a
+    /// short one entered often, whose prologue would pay the loads (python's nbody 4 % slower). Otherwise a
+    /// method compiled in this process uses constants, and one saved for later runs (<see cref="Portable"/>)
+    /// loads the static fields (which RyuJIT's tier-1 code folds to constants).</summary>
+    public void LoadPointers(bool fromContext)
     {
-        if (!Portable) return;
-        foreach (var f in new[] { typeof(GuestMemory).GetField(nameof(GuestMemory.Base))!, typeof(GuestMemory).GetField(nameof(GuestMemory.ReadTag))!,
-                     typeof(GuestMemory).GetField(nameof(GuestMemory.WriteTag))!, typeof(UniJit.Runtime.Dispatch.HostSignals).GetField(nameof(UniJit.Runtime.Dispatch.HostSignals.Attention))! })
+        foreach (var (f, ctx) in contextPointers)
         {
-            var l = pointers[f] = Il.DeclareLocal(f.FieldType);
-            Il.Emit(OpCodes.Ldsfld, f);
-            Il.Emit(OpCodes.Stloc, l);
+            if (fromContext)
+            {
+                var l = pointers[f] = Il.DeclareLocal(typeof(nint));
+                Il.Emit(OpCodes.Ldarg_0);
+                Il.Emit(OpCodes.Ldfld, ctx);
+                Il.Emit(OpCodes.Stloc, l);
+            }
+            else if (Portable)
+            {
+                var l = pointers[f] = Il.DeclareLocal(f.FieldType);
+                Il.Emit(OpCodes.Ldsfld, f);
+                Il.Emit(OpCodes.Stloc, l);
+            }
         }
     }
 
     /// <summary>Pushes the host pointer held by static field <paramref name="name"/> of <paramref name="type"/>:
-    /// a constant of the code, or (<see cref="Portable"/>) the local <see cref="LoadPointers"/> filled.</summary>
+    /// the local <see cref="LoadPointers"/> filled, or a constant of the code.</summary>
     public unsafe void LdPointer(Type type, string name)
     {
         var f = type.GetField(name, BindingFlags.Public | BindingFlags.Static)!;
-        if (Portable) { Il.Emit(OpCodes.Ldloc, pointers[f]); return; }
+        if (pointers.TryGetValue(f, out var l)) { Il.Emit(OpCodes.Ldloc, l); return; }
+        if (Portable) throw new InvalidOperationException($"{name}: a saved method cannot hold this process's pointers");
         Il.Emit(OpCodes.Ldc_I8, (long)(nint)Pointer.Unbox(f.GetValue(null)!));
         Il.Emit(OpCodes.Conv_U);
     }

@@ -170,6 +170,17 @@ public sealed unsafe class RegionCompiler : ICompiler
             return result;
         }
 
+        /// <summary>Whether at least half of the region's instructions are inside its loops: its time then goes
+        /// into iterations rather than entries (<see cref="IlEmitter.LoadPointers"/>). Counted by address, since
+        /// code that falls into a loop is decoded twice (the block before it runs on into the loop's body).</summary>
+        static bool MostlyLoops(Region region)
+        {
+            var depth = LoopDepth(region);
+            var inLoops = region.Blocks.Where(depth.ContainsKey).SelectMany(b => b.Insns.Select(i => i.IP)).ToHashSet();
+            var all = region.Blocks.SelectMany(b => b.Insns.Select(i => i.IP)).ToHashSet();
+            return inLoops.Count > 0 && 2 * inLoops.Count >= all.Count;
+        }
+
         /// <summary>The region runs SSE floating point as host instructions under the guest's MXCSR
         /// (<see cref="SseNative"/>): it enters that MXCSR at its start
         /// (<see cref="SseMxcsr.RegionEnter"/>; a guest with an unmasked exception is left to the
@@ -333,7 +344,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Brtrue, body);
             il.Emit(OpCodes.Ret);
             il.MarkLabel(body);
-            em.LoadPointers();
+            em.LoadPointers(fromContext: MostlyLoops(region));
             // A region running floating point natively may chain here with the host MXCSR still the
             // guest's (CpuState.FpHeld): a native region carries on under it, any other leaves it first.
             var notHeld = il.DefineLabel();

@@ -29,6 +29,12 @@ public sealed class RegionContext(Instruction[] insns, int links, GuestProcess p
     }
 
     public readonly Instruction[] Insns = insns;
+    /// <summary>The host pointers translated code uses at every access (<see cref="IlEmitter.LoadPointers"/>):
+    /// fields, not constants of the code, so that RyuJIT keeps each in a register or a stack slot.</summary>
+    public readonly unsafe nint MemoryBase = (nint)UniJit.Runtime.Memory.GuestMemory.Base;
+    public readonly unsafe nint ReadTag = (nint)UniJit.Runtime.Memory.GuestMemory.ReadTag;
+    public readonly unsafe nint WriteTag = (nint)UniJit.Runtime.Memory.GuestMemory.WriteTag;
+    public readonly unsafe nint Attention = (nint)HostSignals.Attention;
     /// <summary>The interpreter handler of each of <see cref="Insns"/> (the code of a region saved for later
     /// runs calls them through this table; a region compiled in this process has them as constants).</summary>
     public readonly nint[] Handlers = HandlersOf(insns);

@@ -13,7 +13,7 @@ namespace UniJit.IlBackend.Persist;
 /// of its own (<c>unijit --cache-build DIR ID</c>, started at the guest's exit, at low priority): decodes
 /// each region's blocks from the saved bytes, emits every region as public static method <c>r{n}</c> of
 /// type <c>Regions</c> in a <see cref="PersistedAssemblyBuilder"/> assembly (the same emitter as the IL
-/// tier, with the process's pointers loaded from static fields: <see cref="IlEmitter.Portable"/>),
+/// tier, without pointers into the process in the code: <see cref="IlEmitter.Portable"/>),
 /// ReadyToRun-compiles it with crossgen2 (<see cref="Crossgen"/>), and writes the index last. What
 /// went wrong goes to <c>build.log</c> in the directory; a layer that fails is simply not there.
 /// </summary>

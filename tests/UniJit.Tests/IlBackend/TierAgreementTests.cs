@@ -464,6 +464,31 @@ public unsafe partial class TierAgreementTests
         asm.jmp(loop);
     }, _ => { }, UniJit.Runtime.Dispatch.Signals.SIGSEGV);
 
+    /// <summary>A region that is mostly a loop keeps the memory window and the permission tables in locals
+    /// (<see cref="UniJit.IlBackend.Emit.IlEmitter.LoadPointers"/>): its reads must still be checked against
+    /// the read table and its writes against the write table. The loop reads a page it may only read and
+    /// stores (or adds) into the page before it, moving up until the store reaches the read-only page:
+    /// SIGSEGV there, with the interpreter's state.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ALoopReadsAPageItCannotWrite(bool rmw) => FaultAgrees(asm =>
+    {
+        var loop = asm.CreateLabel();
+        asm.mov(rdi, GuestCode.DataAddress + 0x1000 - 64);
+        asm.mov(rsi, GuestCode.DataAddress + 0x1000);
+        asm.Label(ref loop);
+        asm.add(rax, __qword_ptr[rsi + 8]);
+        if (rmw) asm.add(__qword_ptr[rdi], rax); else asm.mov(__qword_ptr[rdi], rax);
+        asm.add(rdi, 8);
+        asm.inc(ecx);
+        asm.jmp(loop);
+    }, _ =>
+    {
+        GuestMemory.WriteBytes(GuestCode.DataAddress + 0x1008, BitConverter.GetBytes(0x1234567UL));
+        GuestMemory.SetPerm(GuestCode.DataAddress + 0x1000, GuestCode.DataAddress + 0x2000, GuestMemory.PermFor(Native.PROT_READ));
+    }, UniJit.Runtime.Dispatch.Signals.SIGSEGV);
+
     /// <summary>The whole state a fault leaves (RIP, registers, XMM, MXCSR, data) in both tiers. Translated
     /// code has no exception handler: a fault must still find every register the region wrote.</summary>
     static void FaultAgrees(Action<Assembler> body, Action<Cpu> setup, int signal, bool translated = true)
