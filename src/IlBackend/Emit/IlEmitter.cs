@@ -84,6 +84,16 @@ public sealed class IlEmitter
     /// when <see cref="CoveredWrite"/>) need no check of their own. 0 otherwise.</summary>
     public int CoveredSize;
     public bool CoveredWrite;
+    /// <summary>With <see cref="CoveredSize"/>: the access's group and its offset from the group's address,
+    /// when that offset is known when translating (null otherwise, as for the stack's groups, which pushes
+    /// and pops move). A 16-byte-aligned access whose group already had one found aligned at the same
+    /// offset modulo 16 is aligned too (the group's registers have not changed).</summary>
+    public object? CoveredGroup;
+    public long? CoveredOffset;
+    readonly Dictionary<object, int> alignedInGroup = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Forgets which members of earlier groups were found aligned (a block begins).</summary>
+    public void NewBlock() => alignedInGroup.Clear();
 
     LocalBuilder? groupAddress;
     readonly List<(System.Reflection.Emit.Label cross, System.Reflection.Emit.Label back, int span, bool write, ulong ip, Action? flags)> crossings = new();
@@ -396,7 +406,15 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Stloc, a);
         if (n <= CoveredSize && (!write || CoveredWrite))
         {
-            // Its group's check covered the page; only the alignment is left.
+            // Its group's check covered the page; only the alignment is left, and not even that when an
+            // earlier member of the group, at the same offset modulo 16, was found aligned.
+            if (aligned16 && CoveredOffset is long off && CoveredGroup != null)
+            {
+                int bit = 1 << (int)(off & 15);
+                int known = alignedInGroup.GetValueOrDefault(CoveredGroup);
+                if ((known & bit) != 0) aligned16 = false;
+                else alignedInGroup[CoveredGroup] = known | bit;
+            }
             if (aligned16)
             {
                 Il.Emit(OpCodes.Ldloc, a);

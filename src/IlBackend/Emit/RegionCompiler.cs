@@ -613,6 +613,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Stloc, icount);
             var need = flagsNeeded[b];
             var groups = AccessGroups.Of(b.Insns);
+            em.NewBlock();
             var kept = NativeFp ? InstEmit.ResultsKept(b.Insns) : null;
             bool ended = false;
             for (int k = 0; k < b.Insns.Length; k++)
@@ -629,6 +630,8 @@ public sealed unsafe class RegionCompiler : ICompiler
                 {
                     em.CoveredSize = groups.Size[k];
                     em.CoveredWrite = m.Write;
+                    em.CoveredGroup = m;
+                    em.CoveredOffset = m.Base == Register.RSP ? null : unchecked((long)(ins.MemoryDisplacement64 - m.Displacement));
                 }
                 var before = Producer;
                 FlagsDeferred = need[k] == FlagNeed.Deferred && Deferrable(in ins);
@@ -641,6 +644,8 @@ public sealed unsafe class RegionCompiler : ICompiler
                 else if (ins.RflagsModified != 0 && Producer == before && Fusion.Kind(in ins) == FusionKind.None)
                     Producer = FusionKind.None;
                 em.CoveredSize = 0;
+                em.CoveredGroup = null;
+                em.CoveredOffset = null;
             }
             if (!ended) Goto(b.End);
         }
