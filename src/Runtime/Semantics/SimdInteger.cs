@@ -123,16 +123,11 @@ public static class SimdInt
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pabsd(V a, V b) => Ssse3.Abs(b.AsInt32()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pmulhrsw(V a, V b) => Ssse3.MultiplyHighRoundScale(a.AsInt16(), b.AsInt16()).AsByte();
 
-    /// <summary>palignr: bytes imm .. imm+15 of the 32-byte concatenation a:b (b low), zeros beyond.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Palignr(V a, V b, byte imm)
-    {
-        if (imm >= 32) return V.Zero;
-        if (imm >= 16) return Psrldq(a, Vector128.CreateScalar((ulong)(imm - 16)).AsByte());
-        if (imm == 0) return b;
-        var lo = Psrldq(b, Vector128.CreateScalar((ulong)imm).AsByte());
-        var hi = Pslldq(a, Vector128.CreateScalar((ulong)(16 - imm)).AsByte());
-        return Sse2.Or(lo, hi);
-    }
+    /// <summary>palignr: bytes imm .. imm+15 of the 32-byte concatenation a:b (b low), zeros beyond. The host's
+    /// own instruction: one palignr where the IL tier passes imm as a constant (memcpy's SSSE3 loops),
+    /// RyuJIT's table of the 256 forms in the interpreter's handler.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Palignr(V a, V b, byte imm) =>
+        Ssse3.AlignRight(a.AsSByte(), b.AsSByte(), imm).AsByte();
 
     // ---- SSE4.1 ----
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pminsb(V a, V b) => Sse41.Min(a.AsSByte(), b.AsSByte()).AsByte();
