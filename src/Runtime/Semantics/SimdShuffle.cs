@@ -7,43 +7,26 @@ namespace UniJit.Runtime.Semantics;
 
 /// <summary>
 /// Shuffles, unpacks and lane moves on XMM registers. Pure data movement: no MXCSR flags, so no
-/// floating-point scope is needed even for the *ps/*pd forms. Immediate-controlled shuffles are
-/// written over lanes directly (the host intrinsics want constant immediates).
+/// floating-point scope is needed even for the *ps/*pd forms.
 /// </summary>
 public static class SimdShuffle
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Shufps(V a, V b, byte imm)
-    {
-        var x = a.AsUInt32(); var y = b.AsUInt32();
-        return Vector128.Create(x.GetElement(imm & 3), x.GetElement((imm >> 2) & 3),
-            y.GetElement((imm >> 4) & 3), y.GetElement(imm >> 6)).AsByte();
-    }
+    // The shuffles by an immediate are the host's own instructions: one instruction where the IL tier passes
+    // the immediate as a constant, RyuJIT's table of the 256 forms in the interpreter's handlers.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Shufps(V a, V b, byte imm) =>
+        Sse.Shuffle(a.AsSingle(), b.AsSingle(), imm).AsByte();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Shufpd(V a, V b, byte imm) =>
-        Vector128.Create(a.AsUInt64().GetElement(imm & 1), b.AsUInt64().GetElement((imm >> 1) & 1)).AsByte();
+        Sse2.Shuffle(a.AsDouble(), b.AsDouble(), imm).AsByte();
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pshufd(V a, V b, byte imm)
-    {
-        var y = b.AsUInt32();
-        return Vector128.Create(y.GetElement(imm & 3), y.GetElement((imm >> 2) & 3),
-            y.GetElement((imm >> 4) & 3), y.GetElement(imm >> 6)).AsByte();
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pshufd(V a, V b, byte imm) =>
+        Sse2.Shuffle(b.AsUInt32(), imm).AsByte();
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pshuflw(V a, V b, byte imm)
-    {
-        var y = b.AsUInt16();
-        var lo = Vector128.Create(y.GetElement(imm & 3), y.GetElement((imm >> 2) & 3),
-            y.GetElement((imm >> 4) & 3), y.GetElement(imm >> 6), 0, 0, 0, 0).AsUInt64();
-        return Vector128.Create(lo.GetElement(0), b.AsUInt64().GetElement(1)).AsByte();
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pshuflw(V a, V b, byte imm) =>
+        Sse2.ShuffleLow(b.AsUInt16(), imm).AsByte();
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pshufhw(V a, V b, byte imm)
-    {
-        var y = b.AsUInt16();
-        var hi = Vector128.Create(y.GetElement(4 + (imm & 3)), y.GetElement(4 + ((imm >> 2) & 3)),
-            y.GetElement(4 + ((imm >> 4) & 3)), y.GetElement(4 + (imm >> 6)), 0, 0, 0, 0).AsUInt64();
-        return Vector128.Create(b.AsUInt64().GetElement(0), hi.GetElement(0)).AsByte();
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pshufhw(V a, V b, byte imm) =>
+        Sse2.ShuffleHigh(b.AsUInt16(), imm).AsByte();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Unpcklps(V a, V b) => Sse.UnpackLow(a.AsSingle(), b.AsSingle()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Unpckhps(V a, V b) => Sse.UnpackHigh(a.AsSingle(), b.AsSingle()).AsByte();
