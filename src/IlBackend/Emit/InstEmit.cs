@@ -300,9 +300,20 @@ internal static partial class InstEmit
             return;
         }
         em.LdState();
+        // From the state: ZF and SF are one test each (Flags.GetZF/GetSF, which RyuJIT inlines); the rest
+        // goes through Flags.Cond.
+        if (cc is 4 or 5 or 8 or 9)
+        {
+            c.Em.Call(cc < 8 ? getZF : getSF);
+            if ((cc & 1) != 0) Not(il);
+            return;
+        }
         il.Emit(OpCodes.Ldc_I4, cc);
         c.Em.Call(cond);
     }
+
+    static readonly MethodInfo getZF = typeof(Flags).GetMethod(nameof(Flags.GetZF))!;
+    static readonly MethodInfo getSF = typeof(Flags).GetMethod(nameof(Flags.GetSF))!;
 
     static void Not(ILGenerator il) { il.Emit(OpCodes.Ldc_I4_0); il.Emit(OpCodes.Ceq); }
 
