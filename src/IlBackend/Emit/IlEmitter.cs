@@ -228,6 +228,7 @@ public sealed class IlEmitter
     {
         foreach (var (f, ctx) in contextPointers)
         {
+            if (f.Name == nameof(GuestMemory.Base) && GuestMemory.WindowAtZero) continue; // nothing to add
             if (fromContext)
             {
                 var l = pointers[f] = Il.DeclareLocal(typeof(nint));
@@ -424,10 +425,7 @@ public sealed class IlEmitter
                 Il.Emit(OpCodes.Brtrue, slow);
                 slowPaths.Add((slow, FaultIp, PendingFlags));
             }
-            LdPointer(typeof(GuestMemory), nameof(GuestMemory.Base));
-            Il.Emit(OpCodes.Ldloc, a);
-            Il.Emit(OpCodes.Conv_U);
-            Il.Emit(OpCodes.Add);
+            LdHostPointer(a);
             return;
         }
         // The tag of a's page (the index truncated to the table's 2^32 entries) against the address of
@@ -436,11 +434,18 @@ public sealed class IlEmitter
         // page's address (nor the no-access value, whose bits 4..11 are set).
         BranchUnlessAllowed(a, n > 1 && !aligned16 ? n - 1 : 0, write,
             aligned16 ? ~(long)(GuestMemory.PageMask & ~15UL) : ~(long)GuestMemory.PageMask, slow);
-        LdPointer(typeof(GuestMemory), nameof(GuestMemory.Base));
+        LdHostPointer(a);
+        slowPaths.Add((slow, FaultIp, PendingFlags));
+    }
+
+    /// <summary>Pushes the host pointer of the guest address in <paramref name="a"/>: the address itself when
+    /// the window is at host address 0 (<see cref="GuestMemory.WindowAtZero"/>), else the window's base plus it.</summary>
+    void LdHostPointer(LocalBuilder a)
+    {
+        if (!GuestMemory.WindowAtZero) LdPointer(typeof(GuestMemory), nameof(GuestMemory.Base));
         Il.Emit(OpCodes.Ldloc, a);
         Il.Emit(OpCodes.Conv_U);
-        Il.Emit(OpCodes.Add);
-        slowPaths.Add((slow, FaultIp, PendingFlags));
+        if (!GuestMemory.WindowAtZero) Il.Emit(OpCodes.Add);
     }
 
     /// <summary>Pops an address, pushes the value read there (zero-extended). With
@@ -526,10 +531,7 @@ public sealed class IlEmitter
         {
             // Checked for writing by the read of the same read-modify-write (ReadMem).
             writeChecked = null;
-            LdPointer(typeof(GuestMemory), nameof(GuestMemory.Base));
-            Il.Emit(OpCodes.Ldloc, addr);
-            Il.Emit(OpCodes.Conv_U);
-            Il.Emit(OpCodes.Add);
+            LdHostPointer(addr);
             Il.Emit(OpCodes.Ldloc, value);
             Il.Emit(OpCodes.Unaligned, (byte)1);
             Il.Emit(size switch { 1 => OpCodes.Stind_I1, 2 => OpCodes.Stind_I2, 4 => OpCodes.Stind_I4, _ => OpCodes.Stind_I8 });

@@ -59,7 +59,8 @@ public sealed unsafe class TranslationCache
     /// <summary>The cache of the program at <paramref name="exePath"/>: $UNIJIT_CACHE_DIR, $XDG_CACHE_HOME/unijit
     /// or ~/.cache/unijit, then a directory named by the program's path, size and modification time, by
     /// this build of UniJit's translator and runtime (a rebuilt UniJit never reads an older one's code) and
-    /// by the .NET CoreLib the images are compiled against (<see cref="Crossgen.CoreLibMvid"/>).</summary>
+    /// by the .NET CoreLib the images are compiled against (<see cref="Crossgen.CoreLibMvid"/>), and by where the
+    /// guest window lies (<see cref="GuestMemory.WindowAtZero"/>).</summary>
     public static string DirectoryFor(string exePath)
     {
         string root = Environment.GetEnvironmentVariable("UNIJIT_CACHE_DIR") is { Length: > 0 } d ? d
@@ -77,6 +78,8 @@ public sealed unsafe class TranslationCache
         foreach (var mvid in new[] { typeof(TranslationCache).Assembly.ManifestModule.ModuleVersionId,
                      typeof(GuestProcess).Assembly.ManifestModule.ModuleVersionId, Crossgen.CoreLibMvid })
             Add(mvid.ToByteArray());
+        // Code compiled with the window at host address 0 adds no base to guest addresses (IlEmitter.LdHostPointer).
+        Add([GuestMemory.WindowAtZero ? (byte)1 : (byte)0]);
         return Path.Combine(root, $"{Path.GetFileName(exePath)}-{h:x16}");
     }
 

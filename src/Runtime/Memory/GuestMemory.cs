@@ -47,10 +47,7 @@ public static unsafe class GuestMemory
 
     static GuestMemory()
     {
-        Base = (byte*)Native.mmap(null, (nuint)WindowSize, Native.PROT_NONE,
-            Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
-        if (Base == (byte*)-1)
-            throw new HostMemoryException("the guest address window (16 TiB of address space)");
+        Base = ReserveWindow();
         // One spare entry so that (addr + size - 1) >> 12 stays inside the table.
         nuint permSize = unchecked((nuint)((WindowSize >> PageShift) + PageSize));
         Perm = (byte*)Native.mmap(null, permSize, Native.PROT_READ | Native.PROT_WRITE,
@@ -59,6 +56,33 @@ public static unsafe class GuestMemory
             throw new HostMemoryException("the page table (4 GiB of address space)");
         ReadTag = TagTable();
         WriteTag = TagTable();
+    }
+
+    /// <summary>The lowest host address the window at zero reserves: below it are the pages Linux's
+    /// <c>vm.mmap_min_addr</c> (65 536 on most systems) keeps from every process, the guest included.</summary>
+    public const ulong ZeroWindowStart = 0x10000;
+
+    /// <summary>True when the window starts at host address 0, so a guest address is its own host
+    /// address (<see cref="Base"/> is null) and translated code adds nothing to it.</summary>
+    public static bool WindowAtZero => Base == null;
+
+    /// <summary>Reserves the window at host address 0 when that range is free (the host's own mappings,
+    /// the .NET runtime's included, lie above 2^46 in Linux's layouts), else wherever the kernel puts
+    /// 16 TiB; <c>UNIJIT_WINDOW=anywhere</c> asks for the latter (tests run both).</summary>
+    static byte* ReserveWindow()
+    {
+        const int flags = Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE;
+        if (Environment.GetEnvironmentVariable("UNIJIT_WINDOW") != "anywhere")
+        {
+            var low = (byte*)Native.mmap((void*)ZeroWindowStart, (nuint)(WindowSize - ZeroWindowStart), Native.PROT_NONE,
+                flags | Native.MAP_FIXED_NOREPLACE, -1, 0);
+            if (low == (byte*)ZeroWindowStart) return null;
+            if (low != (byte*)-1) Native.munmap(low, (nuint)(WindowSize - ZeroWindowStart)); // a kernel without NOREPLACE
+        }
+        var b = (byte*)Native.mmap(null, (nuint)WindowSize, Native.PROT_NONE, flags, -1, 0);
+        if (b == (byte*)-1)
+            throw new HostMemoryException("the guest address window (16 TiB of address space)");
+        return b;
     }
 
     static ulong* TagTable()
