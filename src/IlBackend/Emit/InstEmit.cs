@@ -39,6 +39,7 @@ internal static partial class InstEmit
             case Mnemonic.Shl or Mnemonic.Sal or Mnemonic.Shr or Mnemonic.Sar or Mnemonic.Rol or Mnemonic.Ror
                 or Mnemonic.Rcl or Mnemonic.Rcr: return Shift(c, in i, flagsLive);
             case Mnemonic.Imul: return Imul(c, in i, flagsLive);
+            case Mnemonic.Div or Mnemonic.Idiv: return Divide(c, in i);
             case Mnemonic.Adc or Mnemonic.Sbb: return AdcSbb(c, in i, flagsLive);
             case Mnemonic.Cdqe or Mnemonic.Cwde or Mnemonic.Cqo or Mnemonic.Cdq: return SignExtendAcc(c, in i);
             case Mnemonic.Xchg: return XchgRegs(c, in i);

@@ -294,6 +294,124 @@ internal static partial class InstEmit
         return false;
     }
 
+    static readonly MethodInfo divRem128 = typeof(System.Runtime.Intrinsics.X86.X86Base.X64).GetMethod(
+        nameof(System.Runtime.Intrinsics.X86.X86Base.X64.DivRem), [typeof(ulong), typeof(ulong), typeof(ulong)])!;
+
+    /// <summary>div/idiv by a 32- or 64-bit operand. The common dividends run inline: for div every one whose
+    /// quotient fits (RDX below the divisor: the host's 128-by-64-bit div; EDX below it: a 64-bit division),
+    /// for idiv the sign-extended ones (cqo/cdq before it: C's / and %). Anything else (a zero divisor, a
+    /// quotient that does not fit, idiv of a wider dividend) leaves before the instruction and the
+    /// interpreter runs it, raising SIGFPE where the processor raises #DE. The flags, all undefined after a
+    /// division, stay as they were, as the interpreter leaves them.</summary>
+    static bool Divide(C c, in Instruction i)
+    {
+        if (i.OpCount != 1 || !AllGpr(in i)) return false;
+        int z = Operands.Size(in i, 0);
+        if (z < 4) return false;
+        var em = c.Em; var il = c.Il;
+        c.MayFault(in i);
+        var (ax, dx) = z == 8 ? (Register.RAX, Register.RDX) : (Register.EAX, Register.EDX);
+        LocalBuilder d = em.Temp(), lo = em.Temp(), hi = em.Temp(), q = em.Temp();
+        em.ReadOperand(in i, 0, z);
+        il.Emit(OpCodes.Stloc, d);
+        em.LoadReg(ax);
+        il.Emit(OpCodes.Stloc, lo);
+        em.LoadReg(dx);
+        il.Emit(OpCodes.Stloc, hi);
+        if (i.Mnemonic == Mnemonic.Div)
+        {
+            // hi < d: the divisor is not 0 and the quotient fits.
+            il.Emit(OpCodes.Ldloc, hi);
+            il.Emit(OpCodes.Ldloc, d);
+            il.Emit(OpCodes.Clt_Un);
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Ceq);
+            em.SlowPathIfTrue();
+            if (z == 8)
+            {
+                var t = il.DeclareLocal(typeof(ValueTuple<ulong, ulong>));
+                il.Emit(OpCodes.Ldloc, lo);
+                il.Emit(OpCodes.Ldloc, hi);
+                il.Emit(OpCodes.Ldloc, d);
+                em.Call(divRem128);
+                il.Emit(OpCodes.Stloc, t);
+                il.Emit(OpCodes.Ldloca, t);
+                il.Emit(OpCodes.Ldfld, typeof(ValueTuple<ulong, ulong>).GetField("Item1")!);
+                em.StoreReg(ax);
+                il.Emit(OpCodes.Ldloca, t);
+                il.Emit(OpCodes.Ldfld, typeof(ValueTuple<ulong, ulong>).GetField("Item2")!);
+                em.StoreReg(dx);
+            }
+            else
+            {
+                il.Emit(OpCodes.Ldloc, hi);
+                il.Emit(OpCodes.Ldc_I4, 32);
+                il.Emit(OpCodes.Shl);
+                il.Emit(OpCodes.Ldloc, lo);
+                il.Emit(OpCodes.Or);
+                il.Emit(OpCodes.Stloc, lo);
+                il.Emit(OpCodes.Ldloc, lo);
+                il.Emit(OpCodes.Ldloc, d);
+                il.Emit(OpCodes.Div_Un);
+                il.Emit(OpCodes.Stloc, q);
+                Remainder(signed: false);
+            }
+        }
+        else
+        {
+            // Inline only for hi = lo's sign extension, d != 0 and not the one overflow, MinValue / -1.
+            il.Emit(OpCodes.Ldloc, hi);
+            il.Emit(OpCodes.Ldloc, lo);
+            em.SignExtend(z);
+            il.Emit(OpCodes.Ldc_I4, 63);
+            il.Emit(OpCodes.Shr);
+            em.Mask(z);
+            il.Emit(OpCodes.Ceq);
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Ceq);
+            il.Emit(OpCodes.Ldloc, d);
+            il.Emit(OpCodes.Ldc_I8, 0L);
+            il.Emit(OpCodes.Ceq);
+            il.Emit(OpCodes.Or);
+            il.Emit(OpCodes.Ldloc, lo);
+            em.LdConst(1UL << (z * 8 - 1));
+            il.Emit(OpCodes.Ceq);
+            il.Emit(OpCodes.Ldloc, d);
+            em.LdConst(Flags.Mask(z));
+            il.Emit(OpCodes.Ceq);
+            il.Emit(OpCodes.And);
+            il.Emit(OpCodes.Or);
+            em.SlowPathIfTrue();
+            // Sign-extended to 64 bits, neither operand can make the host's division overflow.
+            il.Emit(OpCodes.Ldloc, lo);
+            em.SignExtend(z);
+            il.Emit(OpCodes.Stloc, lo);
+            il.Emit(OpCodes.Ldloc, d);
+            em.SignExtend(z);
+            il.Emit(OpCodes.Stloc, d);
+            il.Emit(OpCodes.Ldloc, lo);
+            il.Emit(OpCodes.Ldloc, d);
+            il.Emit(OpCodes.Div);
+            il.Emit(OpCodes.Stloc, q);
+            Remainder(signed: true);
+        }
+        em.Free(d); em.Free(lo); em.Free(hi); em.Free(q);
+        return true;
+
+        // RAX/EAX = q, RDX/EDX = lo - q * d (one division, not two).
+        void Remainder(bool signed)
+        {
+            il.Emit(OpCodes.Ldloc, q);
+            em.StoreReg(ax);
+            il.Emit(OpCodes.Ldloc, lo);
+            il.Emit(OpCodes.Ldloc, q);
+            il.Emit(OpCodes.Ldloc, d);
+            il.Emit(OpCodes.Mul);
+            il.Emit(OpCodes.Sub);
+            em.StoreReg(dx);
+        }
+    }
+
     static bool XchgRegs(C c, in Instruction i)
     {
         if (i.Op0Kind != OpKind.Register || i.Op1Kind != OpKind.Register || !AllGpr(in i)) return false;

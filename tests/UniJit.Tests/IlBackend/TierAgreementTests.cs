@@ -640,6 +640,44 @@ public unsafe partial class TierAgreementTests
         asm.jmp(loop);
     }, _ => { }, UniJit.Runtime.Dispatch.Signals.SIGFPE);
 
+    /// <summary>div and idiv inline in translated code, until one raises #DE: a zero divisor, a quotient too
+    /// wide (div with RDX/EDX not below the divisor; RDX below it but not 0 first, the 128-bit case), idiv's
+    /// MinValue / -1, and idiv of a dividend that is not its low half sign-extended (the interpreter's, then
+    /// an overflow). The quotients and remainders of the divisions before it are summed into registers; the
+    /// state at SIGFPE must be the interpreter's.</summary>
+    [Theory]
+    [InlineData("div32 zero"), InlineData("div64 overflow"), InlineData("div32 overflow"), InlineData("idiv64 min"),
+     InlineData("idiv32 min"), InlineData("idiv64 zero"), InlineData("idiv32 wide")]
+    public void DivisionFaultsInTranslatedCodeAsInTheInterpreter(string what) => FaultAgrees(asm =>
+    {
+        var loop = asm.CreateLabel();
+        asm.mov(r8, 0x123456789abcdefUL);
+        asm.xor(r12d, r12d);
+        switch (what)
+        {
+            case "div32 zero": asm.mov(esi, 5); break;
+            case "div64 overflow" or "div32 overflow": asm.mov(esi, 4); break;
+            case "idiv64 min" or "idiv32 min": asm.mov(rsi, -3L); break;
+            case "idiv64 zero": asm.mov(rsi, 3); break;
+            default: asm.mov(esi, 5); break;
+        }
+        asm.Label(ref loop);
+        asm.add(r8, 0x1111);
+        switch (what)
+        {
+            case "div32 zero": asm.mov(eax, r8d); asm.xor(edx, edx); asm.div(esi); asm.dec(esi); break;
+            case "div64 overflow": asm.mov(rax, r8); asm.mov(rdx, r12); asm.div(rsi); asm.inc(r12); break;
+            case "div32 overflow": asm.mov(eax, r8d); asm.mov(edx, r12d); asm.div(esi); asm.inc(r12); break;
+            case "idiv64 min": asm.mov(rax, long.MinValue); asm.cqo(); asm.idiv(rsi); asm.inc(rsi); break;
+            case "idiv32 min": asm.mov(eax, int.MinValue); asm.cdq(); asm.idiv(esi); asm.inc(esi); break;
+            case "idiv64 zero": asm.mov(rax, r8); asm.neg(rax); asm.cqo(); asm.idiv(rsi); asm.dec(rsi); break;
+            default: asm.xor(eax, eax); asm.mov(edx, 1); asm.idiv(esi); asm.dec(esi); break;
+        }
+        asm.add(r11, rax);
+        asm.add(r13, rdx);
+        asm.jmp(loop);
+    }, _ => { }, UniJit.Runtime.Dispatch.Signals.SIGFPE);
+
     /// <summary>Code that rewrites a function it has already run (the immediate of its mov) must see
     /// the new instruction on the next call, in every tier: writes to a page holding translated code
     /// drop that code.</summary>
