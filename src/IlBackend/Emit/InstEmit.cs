@@ -40,6 +40,7 @@ internal static partial class InstEmit
                 or Mnemonic.Rcl or Mnemonic.Rcr: return Shift(c, in i, flagsLive);
             case Mnemonic.Imul: return Imul(c, in i, flagsLive);
             case Mnemonic.Div or Mnemonic.Idiv: return Divide(c, in i);
+            case Mnemonic.Mul: return WideMul(c, in i, flagsLive);
             case Mnemonic.Adc or Mnemonic.Sbb: return AdcSbb(c, in i, flagsLive);
             case Mnemonic.Cdqe or Mnemonic.Cwde or Mnemonic.Cqo or Mnemonic.Cdq: return SignExtendAcc(c, in i);
             case Mnemonic.Xchg: return XchgRegs(c, in i);

@@ -195,7 +195,8 @@ internal static partial class InstEmit
 
     static bool Imul(C c, in Instruction i, bool flagsLive)
     {
-        if (i.OpCount == 1 || !AllGpr(in i)) return false;
+        if (i.OpCount == 1) return WideMul(c, in i, flagsLive);
+        if (!AllGpr(in i)) return false;
         var em = c.Em; var il = c.Il;
         int z = Operands.Size(in i, 0);
         if (i.Op1Kind == OpKind.Memory) c.MayFault(in i);
@@ -217,6 +218,83 @@ internal static partial class InstEmit
         }
         em.StoreReg(i.Op0Register);
         if (!flagsLive && c.FlagsDeferred) c.DeferFlags(aluImul, z, c.Fa, c.Fb);
+        return true;
+    }
+
+    static readonly MethodInfo bigMul = typeof(Math).GetMethod(nameof(Math.BigMul), [typeof(ulong), typeof(ulong), typeof(ulong).MakeByRefType()])!,
+        bigMulSigned = typeof(Math).GetMethod(nameof(Math.BigMul), [typeof(long), typeof(long), typeof(long).MakeByRefType()])!,
+        aluMulFlags = typeof(Alu).GetMethod(nameof(Alu.MulFlags))!;
+
+    /// <summary>One-operand mul/imul of 32 or 64 bits: RDX:RAX (EDX:EAX) = RAX (EAX) times the operand, the
+    /// 64-bit forms by the host's widening multiply (<see cref="Math.BigMul(ulong, ulong, out ulong)"/>). The
+    /// flags are the interpreter's: <see cref="Alu.MulFlags"/> for mul, and for imul those of the two-operand
+    /// form (<see cref="Alu.Imul"/>: CF and OF when the product does not fit the low half, SF/ZF/PF of it),
+    /// which may be deferred to the block's exits.</summary>
+    static bool WideMul(C c, in Instruction i, bool flagsLive)
+    {
+        if (!AllGpr(in i)) return false;
+        int z = Operands.Size(in i, 0);
+        if (z < 4) return false;
+        var em = c.Em; var il = c.Il;
+        bool signed = i.Mnemonic == Mnemonic.Imul;
+        if (i.Op0Kind == OpKind.Memory) c.MayFault(in i);
+        var (ax, dx) = z == 8 ? (Register.RAX, Register.RDX) : (Register.EAX, Register.EDX);
+        bool defer = signed && !flagsLive && c.FlagsDeferred;
+        LocalBuilder a = defer ? c.Fa : em.Temp(), b = defer ? c.Fb : em.Temp(), hi = em.Temp();
+        var lo = il.DeclareLocal(typeof(ulong));
+        em.ReadOperand(in i, 0, z);
+        il.Emit(OpCodes.Stloc, b);
+        em.LoadReg(ax);
+        il.Emit(OpCodes.Stloc, a);
+        il.Emit(OpCodes.Ldloc, a);
+        if (signed && z == 4) em.SignExtend(4);
+        il.Emit(OpCodes.Ldloc, b);
+        if (signed && z == 4) em.SignExtend(4);
+        if (z == 8)
+        {
+            il.Emit(OpCodes.Ldloca, lo);
+            em.Call(signed ? bigMulSigned : bigMul);
+            il.Emit(OpCodes.Stloc, hi);
+        }
+        else
+        {
+            // Both zero- (mul) or sign-extended (imul): the 64-bit product is exact.
+            il.Emit(OpCodes.Mul);
+            il.Emit(OpCodes.Dup);
+            em.Mask(4);
+            il.Emit(OpCodes.Stloc, lo);
+            il.Emit(OpCodes.Ldc_I4, 32);
+            il.Emit(signed ? OpCodes.Shr : OpCodes.Shr_Un);
+            em.Mask(4);
+            il.Emit(OpCodes.Stloc, hi);
+        }
+        il.Emit(OpCodes.Ldloc, lo);
+        em.StoreReg(ax);
+        il.Emit(OpCodes.Ldloc, hi);
+        em.StoreReg(dx);
+        if (flagsLive)
+        {
+            em.LdState();
+            il.Emit(OpCodes.Ldc_I4, z);
+            if (signed)
+            {
+                il.Emit(OpCodes.Ldloc, a);
+                il.Emit(OpCodes.Ldloc, b);
+                em.Call(aluImul);
+                il.Emit(OpCodes.Pop);
+            }
+            else
+            {
+                il.Emit(OpCodes.Ldloc, lo);
+                il.Emit(OpCodes.Ldloc, hi);
+                il.Emit(OpCodes.Ldc_I8, 0L);
+                il.Emit(OpCodes.Cgt_Un);
+                em.Call(aluMulFlags);
+            }
+        }
+        else if (defer) c.DeferFlags(aluImul, z, a, b);
+        if (!defer) { em.Free(a); em.Free(b); }
+        em.Free(hi);
         return true;
     }
 

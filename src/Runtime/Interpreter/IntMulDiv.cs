@@ -50,9 +50,9 @@ public static unsafe partial class IntegerHandlers
             ulong lo, hi; bool of;
             if (z == 8)
             {
-                Int128 p = (Int128)a * src;
-                lo = (ulong)p; hi = (ulong)(p >> 64);
-                of = p != (long)lo;
+                long h = Math.BigMul(a, src, out long l);
+                lo = (ulong)l; hi = (ulong)h;
+                of = h != l >> 63;
             }
             else
             {

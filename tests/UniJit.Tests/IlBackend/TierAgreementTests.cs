@@ -175,6 +175,47 @@ public unsafe partial class TierAgreementTests
         asm.Label(ref done);
     });
 
+    /// <summary>One-operand mul/imul as the last flag producer of a callee (a region of its own, reached by an
+    /// indirect call): imul's flags are deferred to the ret, mul's stored; the caller reads CF and OF (set
+    /// when the product overflows the low half, for about half of these operands) and sums RDX.</summary>
+    [Theory]
+    [InlineData(Mnemonic.Imul, 8), InlineData(Mnemonic.Imul, 4), InlineData(Mnemonic.Mul, 8), InlineData(Mnemonic.Mul, 4)]
+    public void WideMultiplyFlagsLeaveThroughExits(Mnemonic m, int size) => Agree(asm =>
+    {
+        var f = asm.CreateLabel();
+        var loop = asm.CreateLabel();
+        var done = asm.CreateLabel();
+        asm.lea(rbx, __[f]);
+        asm.mov(ecx, 200);
+        asm.mov(r12, 0x9E3779B97F4A7C15UL);
+        asm.Label(ref loop);
+        asm.imul(rdi, rcx, 0x3E3779B1);
+        asm.ror(rdi, 29);
+        asm.mov(rsi, rcx);
+        asm.shr(rsi, 6); // 0 to 3: no overflow, and about half overflowing
+        asm.call(rbx);
+        asm.setc(al);
+        asm.seto(dl);
+        asm.movzx(eax, al); asm.add(r9, rax);
+        asm.movzx(edx, dl); asm.add(r10, rdx);
+        asm.dec(ecx);
+        asm.jnz(loop);
+        asm.jmp(done);
+        asm.Label(ref f);
+        asm.mov(rax, rdi);
+        asm.xor(rax, r12);
+        switch (m, size)
+        {
+            case (Mnemonic.Imul, 8): asm.imul(rsi); break;
+            case (Mnemonic.Imul, _): asm.imul(esi); break;
+            case (Mnemonic.Mul, 8): asm.mul(rsi); break;
+            default: asm.mul(esi); break;
+        }
+        asm.lea(r11, __[r11 + rdx]);
+        asm.ret();
+        asm.Label(ref done);
+    });
+
     /// <summary>A loop's compare is read only after the loop leaves the region (through an in-region
     /// block, then an indirect jump): the IL tier stores those flags on the branch out of the loop, not on
     /// its back edge, and the code after the exit must still read them.</summary>
