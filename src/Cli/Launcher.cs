@@ -32,7 +32,7 @@ public static partial class Launcher
         try
         {
             if (args.Length > 0 && args[0] == "extract") return RunExtract(args[1..]);
-            if (args.Length == 3 && args[0] == "--cache-build") return UniJit.IlBackend.Persist.CacheBuilder.Run(args[1], args[2]);
+            if (args.Length == 4 && args[0] == "--cache-build") return UniJit.IlBackend.Persist.CacheBuilder.Run(args[1], args[2], args[3]);
             return Run(args);
         }
         catch (ElfLoadException e)
@@ -148,6 +148,7 @@ public static partial class Launcher
     static void AttachCompiler(GuestProcess process)
     {
         if (process.Options.Tier == Tier.Interp) return;
+        UniJit.IlBackend.Emit.RegionCompiler.CountInstructions = process.Options.Stats;
         var compiler = new UniJit.IlBackend.Emit.RegionCompiler();
         process.Compiler = compiler;
         if (!process.Options.Cache) return;

@@ -26,7 +26,7 @@ public static class CacheBuilder
         string self = Environment.ProcessPath!;
         var args = new List<string>();
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") args.Add(Assembly.GetEntryAssembly()?.Location ?? "unijit.dll");
-        args.AddRange(["--cache-build", dir, id]);
+        args.AddRange(["--cache-build", dir, id, Assumptions]);
         string command = string.Join(' ', new[] { self }.Concat(args).Select(Quote)) + " </dev/null >/dev/null 2>&1";
         // Through sh: the builder's standard descriptors are /dev/null (a pipe the guest's reader waits on
         // is not held open), and without wait it runs in the background, in a session of its own.
@@ -47,9 +47,18 @@ public static class CacheBuilder
 
     static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
 
-    /// <summary>The <c>--cache-build</c> mode; returns the exit status.</summary>
-    public static int Run(string dir, string id)
+    /// <summary>What the code of this process assumes and a builder must assume too (the directory is named
+    /// by them, <see cref="TranslationCache.DirectoryFor"/>): whether it counts instructions, and whether the
+    /// guest window is at host address 0.</summary>
+    static string Assumptions =>
+        (RegionCompiler.CountInstructions ? "count" : "nocount") + "," + (UniJit.Runtime.Memory.GuestMemory.WindowAtZero ? "zero" : "anywhere");
+
+    /// <summary>The <c>--cache-build</c> mode; returns the exit status. <paramref name="assumptions"/> are the
+    /// starting process's (<see cref="Assumptions"/>): the code is compiled with its instruction counting, and
+    /// not at all if this process's guest window is not where that one's was.</summary>
+    public static int Run(string dir, string id, string assumptions)
     {
+        RegionCompiler.CountInstructions = assumptions.StartsWith("count,", StringComparison.Ordinal);
         string recipePath = Path.Combine(dir, id + ".recipe");
         string ilPath = Path.Combine(dir, id + ".dll"), r2rPath = Path.Combine(dir, id + ".r2r.dll");
         var log = new StringWriter();
@@ -57,6 +66,7 @@ public static class CacheBuilder
         try
         {
             UniJit.Runtime.Memory.Native.Sys(141 /* setpriority */, 0 /* PRIO_PROCESS */, 0, 10);
+            if (Assumptions != assumptions) throw new InvalidOperationException($"built as {Assumptions}, asked for {assumptions}");
             var recipes = RegionRecipe.Read(recipePath, out _);
             var built = Emit(recipes, id, ilPath, log);
             log.WriteLine($"{id}: {built.Count} of {recipes.Count} regions emitted in {watch.ElapsedMilliseconds} ms");
