@@ -41,6 +41,7 @@ internal static partial class InstEmit
             case Mnemonic.Imul: return Imul(c, in i, flagsLive);
             case Mnemonic.Div or Mnemonic.Idiv: return Divide(c, in i);
             case Mnemonic.Mul: return WideMul(c, in i, flagsLive);
+            case Mnemonic.Bt or Mnemonic.Bts or Mnemonic.Btr or Mnemonic.Btc: return BitTestRegister(c, in i, flagsLive);
             case Mnemonic.Adc or Mnemonic.Sbb: return AdcSbb(c, in i, flagsLive);
             case Mnemonic.Cdqe or Mnemonic.Cwde or Mnemonic.Cqo or Mnemonic.Cdq: return SignExtendAcc(c, in i);
             case Mnemonic.Xchg: return XchgRegs(c, in i);

@@ -490,6 +490,48 @@ internal static partial class InstEmit
         }
     }
 
+    static readonly MethodInfo flagsSetEager = typeof(Flags).GetMethod(nameof(Flags.SetEager))!;
+
+    /// <summary>bt/bts/btr/btc on a register (a memory operand, whose register bit offset may reach outside
+    /// it, stays with the interpreter). CF is the bit tested, stored as the interpreter stores it
+    /// (<see cref="Flags.SetEager"/>, the other flags kept) unless no one reads it.</summary>
+    static bool BitTestRegister(C c, in Instruction i, bool flagsLive)
+    {
+        if (i.Op0Kind != OpKind.Register || !AllGpr(in i)) return false;
+        var em = c.Em; var il = c.Il;
+        int z = Operands.Size(in i, 0), bits = z * 8;
+        var v = em.Temp(); var bit = em.Temp();
+        em.LoadReg(i.Op0Register);
+        il.Emit(OpCodes.Stloc, v);
+        if (i.Op1Kind == OpKind.Register) { em.LoadReg(i.Op1Register); em.LdConst((ulong)(bits - 1)); il.Emit(OpCodes.And); }
+        else em.LdConst(i.GetImmediate(1) & (ulong)(bits - 1));
+        il.Emit(OpCodes.Stloc, bit);
+        if (flagsLive)
+        {
+            em.LdState();
+            em.LdConst(Flags.CF);
+            il.Emit(OpCodes.Ldloc, v);
+            il.Emit(OpCodes.Ldloc, bit);
+            il.Emit(OpCodes.Conv_I4);
+            il.Emit(OpCodes.Shr_Un);
+            em.Call(flagsSetEager);
+        }
+        if (i.Mnemonic != Mnemonic.Bt)
+        {
+            il.Emit(OpCodes.Ldloc, v);
+            if (i.Mnemonic == Mnemonic.Btr) em.LdConst(ulong.MaxValue);
+            em.LdConst(1);
+            il.Emit(OpCodes.Ldloc, bit);
+            il.Emit(OpCodes.Conv_I4);
+            il.Emit(OpCodes.Shl);
+            if (i.Mnemonic == Mnemonic.Btr) il.Emit(OpCodes.Xor);
+            il.Emit(i.Mnemonic switch { Mnemonic.Bts => OpCodes.Or, Mnemonic.Btr => OpCodes.And, _ => OpCodes.Xor });
+            em.StoreReg(i.Op0Register);
+        }
+        em.Free(v); em.Free(bit);
+        return true;
+    }
+
     static bool XchgRegs(C c, in Instruction i)
     {
         if (i.Op0Kind != OpKind.Register || i.Op1Kind != OpKind.Register || !AllGpr(in i)) return false;
