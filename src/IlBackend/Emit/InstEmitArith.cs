@@ -428,11 +428,7 @@ internal static partial class InstEmit
                 il.Emit(OpCodes.Ldloc, lo);
                 il.Emit(OpCodes.Or);
                 il.Emit(OpCodes.Stloc, lo);
-                il.Emit(OpCodes.Ldloc, lo);
-                il.Emit(OpCodes.Ldloc, d);
-                il.Emit(OpCodes.Div_Un);
-                il.Emit(OpCodes.Stloc, q);
-                Remainder(signed: false);
+                QuotientAndRemainder(OpCodes.Div_Un);
             }
         }
         else
@@ -461,24 +457,24 @@ internal static partial class InstEmit
             il.Emit(OpCodes.Or);
             em.SlowPathIfTrue();
             // Sign-extended to 64 bits, neither operand can make the host's division overflow.
-            il.Emit(OpCodes.Ldloc, lo);
-            em.SignExtend(z);
-            il.Emit(OpCodes.Stloc, lo);
-            il.Emit(OpCodes.Ldloc, d);
-            em.SignExtend(z);
-            il.Emit(OpCodes.Stloc, d);
-            il.Emit(OpCodes.Ldloc, lo);
-            il.Emit(OpCodes.Ldloc, d);
-            il.Emit(OpCodes.Div);
-            il.Emit(OpCodes.Stloc, q);
-            Remainder(signed: true);
+            foreach (var l in new[] { lo, d })
+            {
+                il.Emit(OpCodes.Ldloc, l);
+                em.SignExtend(z);
+                il.Emit(OpCodes.Stloc, l);
+            }
+            QuotientAndRemainder(OpCodes.Div);
         }
         em.Free(d); em.Free(lo); em.Free(hi); em.Free(q);
         return true;
 
-        // RAX/EAX = q, RDX/EDX = lo - q * d (one division, not two).
-        void Remainder(bool signed)
+        // RAX/EAX = lo / d, RDX/EDX = lo - q * d (one division, not two).
+        void QuotientAndRemainder(OpCode divide)
         {
+            il.Emit(OpCodes.Ldloc, lo);
+            il.Emit(OpCodes.Ldloc, d);
+            il.Emit(divide);
+            il.Emit(OpCodes.Stloc, q);
             il.Emit(OpCodes.Ldloc, q);
             em.StoreReg(ax);
             il.Emit(OpCodes.Ldloc, lo);
