@@ -243,6 +243,17 @@ public static partial class Launcher
             Console.Error.WriteLine($"unijit: stats:   regions from the cache    {cache.Bound,14:N0} ({cache.Layers} layers in {cache.Directory}; bound in {cache.BindTime.TotalMilliseconds:N1} ms)");
         Console.Error.WriteLine($"unijit: stats:   IL bytes                  {p.IlBytes,14:N0}");
         Console.Error.WriteLine($"unijit: stats:   translation time (ms)     {p.CompileTime.TotalMilliseconds,14:N1} (RyuJIT {p.JitTime.TotalMilliseconds:N1})");
+        if (UniJit.IlBackend.Emit.RegionCompiler.FallbackRuns is { } runs)
+        {
+            // The instruction forms translated code most often ran through their interpreter handlers.
+            var top = new List<(long Runs, int Code)>();
+            long all = 0;
+            for (int k = 0; k < runs.Length; k++)
+                if (runs[k] > 0) { all += runs[k]; top.Add((runs[k], k)); }
+            top.Sort((a, b) => b.Runs.CompareTo(a.Runs));
+            string most = string.Join(", ", top.Take(5).Select(t => $"{(Iced.Intel.Code)t.Code} {t.Runs:N0}"));
+            Console.Error.WriteLine($"unijit: stats:   handler calls (translated) {all,13:N0}{(top.Count > 0 ? $" ({most})" : "")}");
+        }
     }
 
     static DateTime mainEntered;

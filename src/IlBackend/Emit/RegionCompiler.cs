@@ -35,7 +35,18 @@ public sealed unsafe class RegionCompiler : ICompiler
     /// which only --stats reports): an add per block, and a register held for the count through every loop, whose
     /// pressure made RyuJIT spill in compress's inner loop (0.43 s without the count, 0.47 s with it, scale 10).
     /// Set before anything is compiled (the launcher: on with --stats); saved translations are kept apart by it.</summary>
-    public static bool CountInstructions;
+    public static bool CountInstructions
+    {
+        get => countInstructions;
+        set { countInstructions = value; if (value) FallbackRuns ??= new long[FallbackSlots]; }
+    }
+    static bool countInstructions;
+
+    /// <summary>With <see cref="CountInstructions"/>: how many times translated code ran each instruction form
+    /// (index: its <see cref="Code"/>) through the interpreter's handler instead of inline IL; --stats names
+    /// the most frequent, the candidates for an inline emitter.</summary>
+    public static long[]? FallbackRuns;
+    const int FallbackSlots = 8192;
 
     public CompiledRegion? Compile(GuestProcess process, Block entry)
     {
@@ -774,6 +785,17 @@ public sealed unsafe class RegionCompiler : ICompiler
         {
             int index = fallbackInsns.Count;
             fallbackInsns.Add(ins);
+            if (CountInstructions && (int)ins.Code < FallbackSlots)
+            {
+                il.Emit(OpCodes.Ldsfld, typeof(RegionCompiler).GetField(nameof(FallbackRuns))!);
+                il.Emit(OpCodes.Ldc_I4, (int)ins.Code);
+                il.Emit(OpCodes.Ldelema, typeof(long));
+                il.Emit(OpCodes.Dup);
+                il.Emit(OpCodes.Ldind_I8);
+                il.Emit(OpCodes.Ldc_I8, 1L);
+                il.Emit(OpCodes.Add);
+                il.Emit(OpCodes.Stind_I8);
+            }
             MayFault(in ins);
             var (used, written) = RegisterUse.Of(in ins);
             if (RegisterUse.TouchesAll(in ins)) { used = regionUsed; written = regionWritten; }
