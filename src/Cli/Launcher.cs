@@ -160,7 +160,7 @@ public static partial class Launcher
     /// <summary>Runs the first guest thread to the end of the process.</summary>
     static int RunGuest(GuestProcess process, Cpu cpu, DateTime ready)
     {
-        process.Threads[cpu.Tid] = cpu;
+        process.Threads.Set(cpu.Tid, cpu);
         // Another guest thread may end the process (exit_group, a fatal signal, the last exit).
         process.EndProcess = o =>
         {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using UniJit.Frontend.Decode;
 using UniJit.Runtime.Memory;
 
@@ -12,7 +11,7 @@ namespace UniJit.Runtime.Dispatch;
 /// </summary>
 public sealed class BlockCache
 {
-    readonly ConcurrentDictionary<ulong, Block> blocks = new();
+    readonly BlockTable blocks = new();
     readonly Dictionary<ulong, List<Block>> byPage = new();
     readonly object pageGate = new();
     readonly byte[] buffer = new byte[BlockDecoder.MaxInstructions * 15];
@@ -25,10 +24,10 @@ public sealed class BlockCache
         GuestMemory.CodeWriteHook = InvalidatePage;
     }
 
-    public bool TryGet(ulong rip, out Block block) => blocks.TryGetValue(rip, out block!);
+    public bool TryGet(ulong rip, out Block block) => blocks.TryGet(rip, out block);
 
     /// <summary>Every block decoded and still valid.</summary>
-    public IEnumerable<Block> All => blocks.Values;
+    public IEnumerable<Block> All => blocks.All();
 
     /// <summary>Asked for each newly decoded block: a translation made by an earlier run that starts there
     /// (the translation cache), which the block then runs as if it had been compiled now.</summary>
@@ -62,7 +61,7 @@ public sealed class BlockCache
                 if (!byPage.TryGetValue(p, out var list)) byPage[p] = list = new List<Block>();
                 list.Add(block);
             }
-            blocks[rip] = block;
+            blocks.Set(block);
             Decoded++;
         }
         if (Saved?.Invoke(block) is { } saved && block.Valid && block.Compiled == null)
@@ -98,7 +97,7 @@ public sealed class BlockCache
                 b.Valid = false;
                 if (b.Compiled is { } c) c.Invalidate();
                 b.Compiled = null;
-                blocks.TryRemove(new KeyValuePair<ulong, Block>(b.Start, b));
+                blocks.Remove(b);
                 Invalidated++;
             }
         }

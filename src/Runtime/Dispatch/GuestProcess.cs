@@ -140,7 +140,7 @@ public sealed unsafe class GuestProcess
     }
 
     /// <summary>Guest threads by tid.</summary>
-    public readonly System.Collections.Concurrent.ConcurrentDictionary<int, Cpu> Threads = new();
+    public readonly GuestThreads Threads = new();
     int liveThreads = 1;
     /// <summary>Ends the whole process with this outcome (the launcher's exit path). Called when a
     /// thread other than the first ends the process (exit_group, a fatal signal, the last exit);
@@ -157,7 +157,7 @@ public sealed unsafe class GuestProcess
         var t = new Thread(() =>
         {
             child.Tid = (int)Native.Sys(186 /* gettid */);
-            Threads[child.Tid] = child;
+            Threads.Set(child.Tid, child);
             started(child);
             ready.Set();
             var outcome = Run(child);
@@ -172,7 +172,7 @@ public sealed unsafe class GuestProcess
     /// thread exited, or the outcome is a group exit or a fatal signal).</summary>
     public bool ThreadEnded(Cpu cpu, GuestOutcome outcome)
     {
-        Threads.TryRemove(cpu.Tid, out _);
+        Threads.Remove(cpu.Tid);
         int left = Interlocked.Decrement(ref liveThreads);
         return !outcome.ThreadOnly || left == 0;
     }
