@@ -124,8 +124,12 @@ public static unsafe class ProgramLoader
         return 0;
     }
 
-    /// <summary>Maps the span of all loads read-write, copies the file bytes, then applies each segment's
-    /// protection (pages two segments share get both; gaps between segments become PROT_NONE).</summary>
+    /// <summary>Maps the span of all loads read-write, then each segment's file bytes from the file itself
+    /// (private file mappings, as the kernel does: only the pages the guest touches are read, and
+    /// /proc/self/maps names the file), zeroing the rest of a segment's last file page when its memory
+    /// size is larger (otherwise the page keeps the file's next bytes, as natively); then applies each segment's protection (pages two segments share get both; gaps
+    /// between segments become PROT_NONE). A segment whose address and offset differ modulo the page size
+    /// cannot be mapped so and is copied.</summary>
     static void MapImage(ElfImage image, ulong bias)
     {
         ulong lo = image.MinVaddr + bias;
@@ -133,8 +137,35 @@ public static unsafe class ProgramLoader
         long r = AddressSpace.Map(lo, hi - lo, Native.PROT_READ | Native.PROT_WRITE,
             Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_FIXED, -1, 0, image.Path);
         if (r < 0) throw new ElfLoadException($"{image.Path}: cannot map segments at 0x{lo:x} (error {-r})");
-        foreach (var s in image.Loads)
-            new ReadOnlySpan<byte>(image.Bytes, (int)s.Offset, (int)s.FileSize).CopyTo(new Span<byte>(GuestMemory.Base + s.Vaddr + bias, (int)s.FileSize));
+        Microsoft.Win32.SafeHandles.SafeFileHandle file;
+        try { file = File.OpenHandle(image.Path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ElfLoadException($"{image.Path}: {e.Message}", 126); }
+        using (file)
+        {
+            int fd = (int)file.DangerousGetHandle();
+            byte* st = stackalloc byte[144];
+            ulong dev = 0, ino = 0;
+            if (Native.Sys(5 /* fstat */, fd, (long)st) == 0) { dev = *(ulong*)st; ino = *(ulong*)(st + 8); }
+            foreach (var s in image.Loads)
+            {
+                if (s.FileSize == 0) continue;
+                ulong at = s.Vaddr + bias;
+                if (((at ^ s.Offset) & GuestMemory.PageMask) != 0)
+                {
+                    if (RandomAccess.Read(file, new Span<byte>(GuestMemory.Base + at, (int)s.FileSize), (long)s.Offset) != (int)s.FileSize)
+                        throw new ElfLoadException($"{image.Path}: truncated ELF file");
+                    continue;
+                }
+                ulong page = at & ~GuestMemory.PageMask, fileEnd = at + s.FileSize;
+                ulong mapEnd = (fileEnd + GuestMemory.PageMask) & ~GuestMemory.PageMask;
+                long m = AddressSpace.Map(page, mapEnd - page, Native.PROT_READ | Native.PROT_WRITE, Native.MAP_PRIVATE | Native.MAP_FIXED,
+                    fd, (long)(s.Offset & ~GuestMemory.PageMask), image.Path, dev, ino);
+                if (m < 0) throw new ElfLoadException($"{image.Path}: cannot map a segment at 0x{page:x} (error {-m})");
+                // Like the kernel: a segment with more memory than file has the rest of its last file page zeroed
+                // (ld.so's first allocations use the bytes between its _end and the page's end).
+                if (s.MemSize > s.FileSize) new Span<byte>(GuestMemory.Base + fileEnd, (int)(mapEnd - fileEnd)).Clear();
+            }
+        }
 
         // A page's protection is the union of the segments that touch it, so it can change only where a
         // segment's first or last page starts: cut [lo, hi) there and protect each piece, merging neighbours
