@@ -32,7 +32,7 @@ public static unsafe class ProgramLoader
         IReadOnlyList<string> argv, IReadOnlyList<string> envp, uint hwcap)
     {
         ulong bias = image.IsDyn ? PieBase - image.MinVaddr : 0;
-        MapImage(image, bias);
+        MapImage(image, bias, cpu.Process.Options.Root);
         ulong end = (image.MaxVaddr + bias + GuestMemory.PageMask) & ~GuestMemory.PageMask;
         AddressSpace.BrkStart = AddressSpace.BrkCurrent = end;
 
@@ -44,7 +44,7 @@ public static unsafe class ProgramLoader
             long at = AddressSpace.Map(0, span, 0, Native.MAP_PRIVATE | Native.MAP_ANONYMOUS, -1, 0);
             if (at < 0) throw new ElfLoadException($"{interp.Path}: cannot map the ELF interpreter");
             ulong ibias = (ulong)at - interp.MinVaddr;
-            MapImage(interp, ibias);
+            MapImage(interp, ibias, cpu.Process.Options.Root);
             interpBase = (ulong)at;
             entry = interp.Entry + ibias;
         }
@@ -124,18 +124,19 @@ public static unsafe class ProgramLoader
         return 0;
     }
 
-    /// <summary>Maps the span of all loads read-write, then each segment's file bytes from the file itself
+    /// <summary>Maps the span of all loads read-write (anonymous and unnamed: what is left of it, the bss past
+    /// the last file page, is so natively), then each segment's file bytes from the file itself
     /// (private file mappings, as the kernel does: only the pages the guest touches are read, and
     /// /proc/self/maps names the file), zeroing the rest of a segment's last file page when its memory
     /// size is larger (otherwise the page keeps the file's next bytes, as natively); then applies each segment's protection (pages two segments share get both; gaps
     /// between segments become PROT_NONE). A segment whose address and offset differ modulo the page size
     /// cannot be mapped so and is copied.</summary>
-    static void MapImage(ElfImage image, ulong bias)
+    static void MapImage(ElfImage image, ulong bias, string? root)
     {
         ulong lo = image.MinVaddr + bias;
         ulong hi = (image.MaxVaddr + bias + GuestMemory.PageMask) & ~GuestMemory.PageMask;
         long r = AddressSpace.Map(lo, hi - lo, Native.PROT_READ | Native.PROT_WRITE,
-            Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_FIXED, -1, 0, image.Path);
+            Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_FIXED, -1, 0);
         if (r < 0) throw new ElfLoadException($"{image.Path}: cannot map segments at 0x{lo:x} (error {-r})");
         Microsoft.Win32.SafeHandles.SafeFileHandle file;
         try { file = File.OpenHandle(image.Path); }
@@ -146,6 +147,7 @@ public static unsafe class ProgramLoader
             byte* st = stackalloc byte[144];
             ulong dev = 0, ino = 0;
             if (Native.Sys(5 /* fstat */, fd, (long)st) == 0) { dev = *(ulong*)st; ino = *(ulong*)(st + 8); }
+            string name = MapName(fd, image.Path, root);
             foreach (var s in image.Loads)
             {
                 if (s.FileSize == 0) continue;
@@ -159,7 +161,7 @@ public static unsafe class ProgramLoader
                 ulong page = at & ~GuestMemory.PageMask, fileEnd = at + s.FileSize;
                 ulong mapEnd = (fileEnd + GuestMemory.PageMask) & ~GuestMemory.PageMask;
                 long m = AddressSpace.Map(page, mapEnd - page, Native.PROT_READ | Native.PROT_WRITE, Native.MAP_PRIVATE | Native.MAP_FIXED,
-                    fd, (long)(s.Offset & ~GuestMemory.PageMask), image.Path, dev, ino);
+                    fd, (long)(s.Offset & ~GuestMemory.PageMask), name, dev, ino);
                 if (m < 0) throw new ElfLoadException($"{image.Path}: cannot map a segment at 0x{page:x} (error {-m})");
                 // Like the kernel: a segment with more memory than file has the rest of its last file page zeroed
                 // (ld.so's first allocations use the bytes between its _end and the page's end).
@@ -193,6 +195,18 @@ public static unsafe class ProgramLoader
                 runStart = p; runProt = prot;
             }
         }
+    }
+
+    /// <summary>The file's name in /proc/self/maps: the kernel's path of the open file (absolute, links
+    /// resolved, as natively), inside the guest's root when there is one.</summary>
+    static string MapName(int fd, string fallback, string? root)
+    {
+        string? host = new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
+        if (host == null || !host.StartsWith('/')) return fallback;
+        root = root?.TrimEnd('/');
+        if (string.IsNullOrEmpty(root)) return host;
+        if (host == root) return "/";
+        return host.StartsWith(root + "/", StringComparison.Ordinal) ? host[root.Length..] : host;
     }
 
     /// <summary>The union of the PROT_* bits of the segments that touch the page at <paramref name="page"/>.</summary>
