@@ -97,4 +97,101 @@ public sealed class RegionRecipe
         }
         return list;
     }
+
+    /// <summary>Reads a built index (<see cref="Write"/> with built) for <see cref="RecipeIndex"/>: each
+    /// recipe's entries now, the rest when the recipe is first asked for.</summary>
+    public static RecipeIndex ReadIndex(string path) => new(path, File.ReadAllBytes(path));
 }
+
+/// <summary>The recipes of a built layer, each parsed from the file's bytes when first asked for: a run binds
+/// a fraction of them, and reading them all at start (tens of thousands of small arrays) took ~10 ms of a
+/// warm python3's start-up. Only the entries, which the cache looks regions up by, are read at once.</summary>
+public sealed class RecipeIndex
+{
+    readonly string path;
+    readonly byte[] data;
+    readonly int[] offsets;
+    readonly RegionRecipe?[] parsed;
+    /// <summary>Each recipe's <see cref="RegionRecipe.Entries"/>.</summary>
+    public readonly ulong[][] Entries;
+
+    public int Count => offsets.Length;
+
+    public RegionRecipe this[int m] => parsed[m] ??= Parse(offsets[m]);
+
+    public IEnumerable<RegionRecipe> All()
+    {
+        for (int m = 0; m < Count; m++) yield return this[m];
+    }
+
+    internal RecipeIndex(string path, byte[] data)
+    {
+        this.path = path;
+        this.data = data;
+        int at = 0;
+        if (U32(ref at) != 0x43544A55 || I32(ref at) != 1 || data.Length < 13 || data[at++] != 1)
+            throw new InvalidDataException($"{path}: not a built translation cache index of this version");
+        int n = I32(ref at);
+        if (n < 0 || n > data.Length) throw new InvalidDataException($"{path}: malformed index");
+        offsets = new int[n];
+        parsed = new RegionRecipe?[n];
+        Entries = new ulong[n][];
+        for (int k = 0; k < n; k++)
+        {
+            offsets[k] = at;
+            int blocks = I32(ref at);
+            if (blocks <= 0) throw new InvalidDataException($"{path}: malformed index");
+            for (int i = 0; i < blocks; i++)
+            {
+                at += 8;
+                int len = I32(ref at);
+                Need(at, len);
+                at += len;
+            }
+            at += 8; // Instructions, Links
+            Entries[k] = Array(ref at);
+            int fallbacks = I32(ref at);
+            Need(at, fallbacks * 8);
+            at += fallbacks * 8;
+        }
+    }
+
+    RegionRecipe Parse(int at)
+    {
+        int blocks = I32(ref at);
+        var starts = new ulong[blocks];
+        var bytes = new byte[blocks][];
+        for (int i = 0; i < blocks; i++)
+        {
+            starts[i] = U64(ref at);
+            int len = I32(ref at);
+            bytes[i] = data.AsSpan(at, len).ToArray();
+            at += len;
+        }
+        var recipe = new RegionRecipe { Starts = starts, Bytes = bytes };
+        recipe.Instructions = I32(ref at);
+        recipe.Links = I32(ref at);
+        recipe.Entries = Array(ref at);
+        recipe.Fallbacks = Array(ref at);
+        return recipe;
+    }
+
+    void Need(int at, int count)
+    {
+        if (count < 0 || at > data.Length - count) throw new InvalidDataException($"{path}: malformed index");
+    }
+
+    uint U32(ref int at) { Need(at, 4); uint v = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(at)); at += 4; return v; }
+    int I32(ref int at) => (int)U32(ref at);
+    ulong U64(ref int at) { Need(at, 8); ulong v = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(at)); at += 8; return v; }
+
+    ulong[] Array(ref int at)
+    {
+        int n = I32(ref at);
+        Need(at, n * 8);
+        var a = new ulong[n];
+        for (int i = 0; i < n; i++) a[i] = U64(ref at);
+        return a;
+    }
+}
+

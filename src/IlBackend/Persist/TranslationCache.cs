@@ -41,10 +41,10 @@ public sealed unsafe class TranslationCache
     readonly object gate = new();
     public long Bound;
 
-    sealed class Layer(string dll, List<RegionRecipe> recipes)
+    sealed class Layer(string dll, RecipeIndex recipes)
     {
         public readonly string Dll = dll;
-        public readonly List<RegionRecipe> Recipes = recipes;
+        public readonly RecipeIndex Recipes = recipes;
         /// <summary>The image's methods by name: found once, since Type.GetMethod(name) looks through all of them
         /// every time (2 500 lookups took 30–37 ms of python3's start-up).</summary>
         public Dictionary<string, MethodInfo>? Methods;
@@ -95,15 +95,15 @@ public sealed unsafe class TranslationCache
         {
             var dll = Path.ChangeExtension(index, ".r2r.dll");
             if (!File.Exists(dll)) continue;
-            List<RegionRecipe> recipes;
-            try { recipes = RegionRecipe.Read(index, out bool built); if (!built) continue; }
-            catch (Exception e) when (e is IOException or InvalidDataException or EndOfStreamException or UnauthorizedAccessException) { continue; }
+            RecipeIndex recipes;
+            try { recipes = RegionRecipe.ReadIndex(index); }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException) { continue; }
             var layer = new Layer(dll, recipes);
             cache.layers.Add(layer);
             for (int m = 0; m < recipes.Count; m++)
-                for (int k = 0; k < recipes[m].Entries.Length; k++)
+                for (int k = 0; k < recipes.Entries[m].Length; k++)
                 {
-                    if (!cache.entries.TryGetValue(recipes[m].Entries[k], out var list)) cache.entries[recipes[m].Entries[k]] = list = new();
+                    if (!cache.entries.TryGetValue(recipes.Entries[m][k], out var list)) cache.entries[recipes.Entries[m][k]] = list = new();
                     list.Add((layer, m, k));
                 }
         }
@@ -271,7 +271,7 @@ public sealed unsafe class TranslationCache
             if (layers.Count >= MaxLayers)
                 foreach (var layer in layers)
                 {
-                    recipes.AddRange(layer.Recipes);
+                    recipes.AddRange(layer.Recipes.All());
                     replaces.Add(Path.GetFileName(layer.Dll)[..^".r2r.dll".Length]);
                 }
             // The same region twice (a run that started before another's build was published) is built once.
