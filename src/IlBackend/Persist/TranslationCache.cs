@@ -228,6 +228,22 @@ public sealed unsafe class TranslationCache
         Bytes = region.Blocks.Select(b => new ReadOnlySpan<byte>(GuestMemory.Base + b.Start, (int)(b.End - b.Start)).ToArray()).ToArray(),
     };
 
+    /// <summary>The regions of the layers published after this run opened the cache.</summary>
+    HashSet<(string, int)> PublishedSinceOpen()
+    {
+        var known = new HashSet<(string, int)>();
+        if (!System.IO.Directory.Exists(Directory)) return known;
+        var open = new HashSet<string>(layers.Select(l => l.Dll));
+        foreach (var index in System.IO.Directory.GetFiles(Directory, "*.index"))
+        {
+            var dll = Path.ChangeExtension(index, ".r2r.dll");
+            if (open.Contains(dll) || !File.Exists(dll)) continue;
+            try { foreach (var r in RegionRecipe.ReadIndex(index).All()) known.Add(Identity(r)); }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException) { }
+        }
+        return known;
+    }
+
     /// <summary>At the end of the run: writes the recorded regions and the warm blocks' regions as a new
     /// layer's recipe and starts the background build (waits for it when UNIJIT_CACHE_WAIT=1). Does
     /// nothing when there is little new or the cache is full; never throws.</summary>
@@ -267,6 +283,14 @@ public sealed unsafe class TranslationCache
                 recipes.Add(RecipeOf(region));
             }
             if (hot == 0 && recipes.Count < MinWarmRegions) return;
+            // A layer another run's build published while this run went on (this one started before it was
+            // there and compiled the same code) already holds those regions: they are not built again.
+            var published = PublishedSinceOpen();
+            if (published.Count > 0)
+            {
+                recipes.RemoveAll(r => published.Contains(Identity(r)));
+                if (recipes.Count == 0) return;
+            }
             var replaces = new List<string>();
             if (layers.Count >= MaxLayers)
                 foreach (var layer in layers)

@@ -93,6 +93,37 @@ public sealed class TranslationCacheTests : IDisposable
         Assert.True(RunBoth("jit", binary, "3", "7") > 0);
     }
 
+    /// <summary>Two runs of one program overlap: the first opens the empty cache and waits on its stdin while
+    /// the second runs to the end and its layer is published. The first compiled the same regions, so at its
+    /// end it builds nothing (without the check it built a second layer of the same regions).</summary>
+    [Fact]
+    public void RegionsAnotherRunPublishedMeanwhileAreNotBuiltAgain()
+    {
+        string binary = ProgramCompiler.Get(CorpusProgram.All["stdin_wc"], "static");
+        byte[] input = "one two\nthree\n"u8.ToArray();
+        var psi = new System.Diagnostics.ProcessStartInfo(TestPaths.Unijit)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { "--tier=jit", binary }) psi.ArgumentList.Add(a);
+        psi.Environment.Clear();
+        foreach (var (k, v) in Env()) psi.Environment[k] = v;
+        using var first = System.Diagnostics.Process.Start(psi)!;
+        var firstOut = first.StandardOutput.ReadToEndAsync();
+        var firstErr = first.StandardError.ReadToEndAsync();
+        Thread.Sleep(2000); // the first run has opened the cache and waits in read(2)
+        var native = ProcessRunner.Run(binary, [], stdin: input, env: Env());
+        var second = ProcessRunner.Run(TestPaths.Unijit, ["--tier=jit", binary], stdin: input, env: Env(), timeout: TimeSpan.FromSeconds(300));
+        Assert.Equal(native.StdoutText, second.StdoutText);
+        Assert.Single(Layers());
+        first.StandardInput.BaseStream.Write(input);
+        first.StandardInput.Close();
+        Assert.True(first.WaitForExit(300_000), "the first run did not end");
+        Assert.Equal(native.StdoutText, firstOut.Result);
+        Assert.Equal("", firstErr.Result);
+        Assert.Single(Layers());
+    }
+
     [Fact]
     public void PythonRunsFromItsCache()
     {
