@@ -73,9 +73,10 @@ public sealed class ElfImage
             f.ReadExactly(bytes);
             if (bytes.Length < length)
             {
-                // Headers or PT_INTERP past the prefix (or a malformed file): parse the whole file instead.
                 try { return Parse(path, bytes, (ulong)length); }
-                catch (ElfLoadException) { }
+                catch (NeedsWholeFile) { }
+                // The program headers or PT_INTERP lie past the prefix (or ELFSharp could not read them there).
+                if (length > Array.MaxLength) throw new ElfLoadException($"{path}: ELF headers past the first {Prefix >> 10} KiB of a file this large are not supported");
                 bytes = new byte[length];
                 f.Position = 0;
                 f.ReadExactly(bytes);
@@ -91,8 +92,8 @@ public sealed class ElfImage
     public static ElfImage Parse(string path, byte[] bytes) => Parse(path, bytes, (ulong)bytes.Length);
 
     /// <summary>Parses the headers in <paramref name="bytes"/>, the first bytes of a file of
-    /// <paramref name="fileLength"/> bytes; throws if what it needs to read lies past them.</summary>
-    public static ElfImage Parse(string path, byte[] bytes, ulong fileLength)
+    /// <paramref name="fileLength"/> bytes (<see cref="NeedsWholeFile"/> if what it must read lies past them).</summary>
+    static ElfImage Parse(string path, byte[] bytes, ulong fileLength)
     {
         if (bytes.Length < 4 || bytes[0] != 0x7F || bytes[1] != (byte)'E' || bytes[2] != (byte)'L' || bytes[3] != (byte)'F')
             throw new ElfLoadException($"{path}: not an ELF executable");
@@ -112,10 +113,16 @@ public sealed class ElfImage
             throw new ElfLoadException($"{path}: ELF type {type} is not an executable");
         ulong phoff = BitConverter.ToUInt64(bytes, 32);
         int phentsize = BitConverter.ToUInt16(bytes, 54), phnum = BitConverter.ToUInt16(bytes, 56);
+        bool partial = (ulong)bytes.Length < fileLength;
         if (phentsize != 56 || phnum == 0 || phoff > (ulong)bytes.Length || phoff + (ulong)(phnum * phentsize) > (ulong)bytes.Length)
+        {
+            if (partial && phentsize == 56 && phnum != 0 && phoff <= fileLength && phoff + (ulong)(phnum * phentsize) <= fileLength) throw new NeedsWholeFile();
             throw new ElfLoadException($"{path}: truncated or malformed ELF (program headers out of range)");
+        }
 
-        ELF<ulong> elf = ParseProgramHeaders(path, bytes);
+        ELF<ulong> elf;
+        try { elf = ParseProgramHeaders(path, bytes); }
+        catch (ElfLoadException) when (partial) { throw new NeedsWholeFile(); }
 
         var loads = new ElfSegment[phnum];
         int loadCount = 0;
@@ -139,8 +146,11 @@ public sealed class ElfImage
                     loads[loadCount++] = new ElfSegment(seg.Address, seg.Size, off, fsz, prot);
                     break;
                 case SegmentType.Interpreter:
-                    if (off + fsz > (ulong)bytes.Length)
+                    if (off + fsz > (ulong)bytes.Length || off + fsz < off)
+                    {
+                        if (partial && off + fsz <= fileLength && off + fsz >= off) throw new NeedsWholeFile();
                         throw new ElfLoadException($"{path}: truncated ELF file (PT_INTERP out of range)");
+                    }
                     interp = System.Text.Encoding.UTF8.GetString(bytes, (int)off, (int)fsz).TrimEnd('\0');
                     break;
                 case SegmentType.ProgramHeader:
@@ -183,6 +193,9 @@ public sealed class ElfImage
         catch (ElfLoadException) { throw; }
         catch (Exception e) { throw new ElfLoadException($"{path}: malformed ELF file ({e.Message})"); }
     }
+
+    /// <summary>Thrown by <see cref="Parse(string, byte[], ulong)"/> when what it needs lies past the bytes it was given.</summary>
+    sealed class NeedsWholeFile : Exception;
 
     static string MachineName(ushort m) => m switch
     {

@@ -154,8 +154,12 @@ public static unsafe class ProgramLoader
                 ulong at = s.Vaddr + bias;
                 if (((at ^ s.Offset) & GuestMemory.PageMask) != 0)
                 {
-                    if (RandomAccess.Read(file, new Span<byte>(GuestMemory.Base + at, (int)s.FileSize), (long)s.Offset) != (int)s.FileSize)
-                        throw new ElfLoadException($"{image.Path}: truncated ELF file");
+                    for (ulong done = 0; done < s.FileSize;)
+                    {
+                        int got = RandomAccess.Read(file, new Span<byte>(GuestMemory.Base + at + done, (int)(s.FileSize - done)), (long)(s.Offset + done));
+                        if (got <= 0) throw new ElfLoadException($"{image.Path}: truncated ELF file");
+                        done += (ulong)got;
+                    }
                     continue;
                 }
                 ulong page = at & ~GuestMemory.PageMask, fileEnd = at + s.FileSize;
