@@ -222,8 +222,10 @@ public sealed class IlEmitter
     /// keeps each in a register or a stack slot instead of materializing a 10-byte immediate at every
     /// access: worth it for a region that mostly loops (memstr 11 % faster, its memcmp code 9 % smaller), not for a
     /// short one entered often, whose prologue would pay the loads (python's nbody 4 % slower). Otherwise a
-    /// method compiled in this process uses constants, and one saved for later runs (<see cref="Portable"/>)
-    /// loads the static fields (which RyuJIT's tier-1 code folds to constants).</summary>
+    /// method compiled in this process uses constants, and so does one saved for later runs (<see cref="Portable"/>)
+    /// when the pointers are the same in every process (<see cref="GuestMemory.FixedLayout"/>); else it loads
+    /// the static fields (RyuJIT's tier-1 code folds them to constants, but ReadyToRun code calls a
+    /// class-initialization helper for them at every entry).</summary>
     public void LoadPointers(bool fromContext)
     {
         foreach (var (f, ctx) in contextPointers)
@@ -236,7 +238,7 @@ public sealed class IlEmitter
                 Il.Emit(OpCodes.Ldfld, ctx);
                 Il.Emit(OpCodes.Stloc, l);
             }
-            else if (Portable)
+            else if (Portable && !GuestMemory.FixedLayout)
             {
                 var l = pointers[f] = Il.DeclareLocal(f.FieldType);
                 Il.Emit(OpCodes.Ldsfld, f);
@@ -251,7 +253,9 @@ public sealed class IlEmitter
     {
         var f = type.GetField(name, BindingFlags.Public | BindingFlags.Static)!;
         if (pointers.TryGetValue(f, out var l)) { Il.Emit(OpCodes.Ldloc, l); return; }
-        if (Portable) throw new InvalidOperationException($"{name}: a saved method cannot hold this process's pointers");
+        // Saved code may hold the pointers that are the same in every process with the fixed layout.
+        if (Portable && !(GuestMemory.FixedLayout && contextPointers.Any(p => p.Static == f)))
+            throw new InvalidOperationException($"{name}: a saved method cannot hold this process's pointers");
         Il.Emit(OpCodes.Ldc_I8, (long)(nint)Pointer.Unbox(f.GetValue(null)!));
         Il.Emit(OpCodes.Conv_U);
     }

@@ -375,7 +375,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             if (!NativeFp)
             {
                 em.LdState();
-                em.Call(typeof(SseMxcsr).GetMethod(nameof(SseMxcsr.RegionLeave))!);
+                em.Call(typeof(SseMxcsr).GetMethod(nameof(SseMxcsr.LeaveHeld))!);
             }
             il.Emit(OpCodes.Br, held);
             il.MarkLabel(notHeld);

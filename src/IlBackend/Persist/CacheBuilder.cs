@@ -49,9 +49,9 @@ public static class CacheBuilder
 
     /// <summary>What the code of this process assumes and a builder must assume too (the directory is named
     /// by them, <see cref="TranslationCache.DirectoryFor"/>): whether it counts instructions, and whether the
-    /// guest window is at host address 0.</summary>
+    /// guest window and the tag tables are at fixed host addresses (<see cref="UniJit.Runtime.Memory.GuestMemory.Layout"/>).</summary>
     static string Assumptions =>
-        (RegionCompiler.CountInstructions ? "count" : "nocount") + "," + (UniJit.Runtime.Memory.GuestMemory.WindowAtZero ? "zero" : "anywhere");
+        (RegionCompiler.CountInstructions ? "count" : "nocount") + "," + UniJit.Runtime.Memory.GuestMemory.Layout;
 
     /// <summary>The <c>--cache-build</c> mode; returns the exit status. <paramref name="assumptions"/> are the
     /// starting process's (<see cref="Assumptions"/>): the code is compiled with its instruction counting, and
@@ -120,7 +120,8 @@ public static class CacheBuilder
             var ab = new PersistedAssemblyBuilder(new AssemblyName("unijit-cache-" + id), typeof(object).Assembly);
             var module = ab.DefineDynamicModule("unijit-cache-" + id);
             AllowAccessTo(ab, "UniJit.IlBackend", "UniJit.Runtime", "UniJit.Frontend", "Iced");
-            var type = module.DefineType("Regions", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class);
+            var type = module.DefineType("Regions", TypeAttributes.Public | TypeAttributes.Abstract | TypeAttributes.Sealed | TypeAttributes.Class
+                | TypeAttributes.BeforeFieldInit);
             var built = new List<RegionRecipe>();
             int failed = -1;
             for (int k = 0; k < regions.Count && failed < 0; k++)

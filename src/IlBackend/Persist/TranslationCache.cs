@@ -60,7 +60,7 @@ public sealed unsafe class TranslationCache
     /// or ~/.cache/unijit, then a directory named by the program's path, size and modification time, by
     /// this build of UniJit's translator and runtime (a rebuilt UniJit never reads an older one's code) and
     /// by the .NET CoreLib the images are compiled against (<see cref="Crossgen.CoreLibMvid"/>), and by where the
-    /// guest window lies (<see cref="GuestMemory.WindowAtZero"/>) and whether the code counts instructions
+    /// guest window and the tag tables lie (<see cref="GuestMemory.Layout"/>) and whether the code counts instructions
     /// (<see cref="RegionCompiler.CountInstructions"/>, --stats).</summary>
     public static string DirectoryFor(string exePath)
     {
@@ -79,8 +79,10 @@ public sealed unsafe class TranslationCache
         foreach (var mvid in new[] { typeof(TranslationCache).Assembly.ManifestModule.ModuleVersionId,
                      typeof(GuestProcess).Assembly.ManifestModule.ModuleVersionId, Crossgen.CoreLibMvid })
             Add(mvid.ToByteArray());
-        // Code compiled with the window at host address 0 adds no base to guest addresses (IlEmitter.LdHostPointer).
-        Add([GuestMemory.WindowAtZero ? (byte)1 : (byte)0, RegionCompiler.CountInstructions ? (byte)1 : (byte)0]);
+        // Code compiled with the window at host address 0 adds no base to guest addresses (IlEmitter.LdHostPointer),
+        // and with the fixed layout names the tag tables by their addresses (IlEmitter.LdPointer).
+        Add(System.Text.Encoding.UTF8.GetBytes(GuestMemory.Layout));
+        Add([RegionCompiler.CountInstructions ? (byte)1 : (byte)0]);
         return Path.Combine(root, $"{Path.GetFileName(exePath)}-{h:x16}");
     }
 

@@ -39,7 +39,7 @@ public static unsafe partial class HostSignals
 
     static HostSignals()
     {
-        Attention = (int*)NativeMemory.AllocZeroed(64);
+        Attention = (int*)GuestMemory.HostWords;
         pending = (ulong*)NativeMemory.AllocZeroed(64);
         infos = (SigInfo*)NativeMemory.AllocZeroed((nuint)(65 * sizeof(SigInfo)));
     }

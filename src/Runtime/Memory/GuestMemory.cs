@@ -42,6 +42,26 @@ public static unsafe class GuestMemory
     public static readonly ulong* ReadTag, WriteTag;
     public const ulong NoTag = ulong.MaxValue;
 
+    /// <summary>A page of host words that translated code reads (<see cref="Dispatch.HostSignals.Attention"/>
+    /// lives here), beside the tag tables.</summary>
+    public static readonly byte* HostWords;
+
+    /// <summary>Where the tag tables and <see cref="HostWords"/> go when the window is at host address 0:
+    /// right above it, at fixed addresses (<see cref="FixedLayout"/>).</summary>
+    public const ulong FixedTablesAt = WindowSize;
+    const ulong TableBytes = (WindowSize >> PageShift) * 8;
+
+    /// <summary>True when the window is at host address 0 and <see cref="ReadTag"/>, <see cref="WriteTag"/>
+    /// and <see cref="HostWords"/> lie at <see cref="FixedTablesAt"/>, <see cref="FixedTablesAt"/> + 32 GiB
+    /// and + 64 GiB: the same in every such process, so code saved for later runs names them as constants,
+    /// as code compiled in the process does (otherwise it reads them from static fields, which
+    /// ReadyToRun code does through a class-initialization helper call at every region entry).</summary>
+    public static bool FixedLayout { get; private set; }
+
+    /// <summary>Where the window and tables lie, as translated code assumes it: "fixed"
+    /// (<see cref="FixedLayout"/>), "zero" (<see cref="WindowAtZero"/>, tables elsewhere) or "anywhere".</summary>
+    public static string Layout => FixedLayout ? "fixed" : WindowAtZero ? "zero" : "anywhere";
+
     /// <summary>Called with a page number whose translations must be dropped before it is written.</summary>
     public static Action<ulong>? CodeWriteHook;
 
@@ -54,8 +74,21 @@ public static unsafe class GuestMemory
             Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
         if (Perm == (byte*)-1)
             throw new HostMemoryException("the page table (4 GiB of address space)");
-        ReadTag = TagTable();
-        WriteTag = TagTable();
+        if (Base == null && Environment.GetEnvironmentVariable("UNIJIT_TABLES") != "anywhere"
+            && Native.mmap((void*)FixedTablesAt, (nuint)(2 * TableBytes + PageSize), Native.PROT_READ | Native.PROT_WRITE,
+                Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE | Native.MAP_FIXED_NOREPLACE, -1, 0) == (void*)FixedTablesAt)
+        {
+            ReadTag = TagTable((ulong*)FixedTablesAt);
+            WriteTag = TagTable((ulong*)(FixedTablesAt + TableBytes));
+            HostWords = (byte*)(FixedTablesAt + 2 * TableBytes);
+            FixedLayout = true;
+        }
+        else
+        {
+            ReadTag = TagTable(null);
+            WriteTag = TagTable(null);
+            HostWords = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)PageSize);
+        }
     }
 
     /// <summary>The lowest host address the window at zero reserves: below it are the pages Linux's
@@ -85,10 +118,11 @@ public static unsafe class GuestMemory
         return b;
     }
 
-    static ulong* TagTable()
+    /// <summary>A tag table: at <paramref name="at"/> (already mapped), or mapped wherever the kernel chooses.</summary>
+    static ulong* TagTable(ulong* at)
     {
         const ulong entries = WindowSize >> PageShift;
-        var t = (ulong*)Native.mmap(null, (nuint)(entries * 8), Native.PROT_READ | Native.PROT_WRITE,
+        var t = at != null ? at : (ulong*)Native.mmap(null, (nuint)TableBytes, Native.PROT_READ | Native.PROT_WRITE,
             Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
         if (t == (ulong*)-1)
             throw new HostMemoryException("a page tag table (32 GiB of address space)");

@@ -125,6 +125,12 @@ public static unsafe class SseMxcsr
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RegionLeave(CpuState* s) => s->Mxcsr |= swap(Default) & FlagMask;
 
+    /// <summary><see cref="RegionLeave"/> as a call, for a region that runs no floating point natively and
+    /// finds the MXCSR held at entry: such a region then touches none of this class's statics, which
+    /// ReadyToRun code would otherwise make sure are initialized, by a helper call, at every entry.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void LeaveHeld(CpuState* s) => RegionLeave(s);
+
     /// <summary>Switches the host to the guest's control bits (exceptions masked, flags clear) and
     /// returns the host's MXCSR for <see cref="Leave"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -77,6 +77,24 @@ public sealed class TranslationCacheTests : IDisposable
         Assert.True(RunBoth(tier, binary, "9", "7") > 0);
     }
 
+    /// <summary>Saved code names the tag tables and the signal word by their addresses when they lie at their
+    /// fixed place above the window at host address 0 (the default here). With the tables
+    /// (<c>UNIJIT_TABLES=anywhere</c>) or the whole window (<c>UNIJIT_WINDOW=anywhere</c>) elsewhere, a run
+    /// must use a cache of its own, whose code reads them from the process, and run from it too.</summary>
+    [Theory]
+    [InlineData("UNIJIT_TABLES")]
+    [InlineData("UNIJIT_WINDOW")]
+    public void SavedCodeRunsWhereverTheTablesAre(string variable)
+    {
+        string binary = ProgramCompiler.Get(CorpusProgram.All["code_rewrite"], "static");
+        Assert.Equal(0, RunBoth("auto", binary, "7", "9"));
+        Assert.True(RunBoth("auto", binary, "7", "9") > 0);
+        extra[variable] = "anywhere";
+        Assert.Equal(0, RunBoth("auto", binary, "7", "9"));
+        Assert.True(RunBoth("auto", binary, "7", "9") > 0, "the second run elsewhere took nothing from its cache");
+        Assert.Equal(2, Directory.GetDirectories(dir).Length);
+    }
+
     /// <summary>Each run translates a new version of the generated function, so each adds a layer; past
     /// the limit (two here) the new layer holds the others' regions as well and replaces them.</summary>
     [Fact]
