@@ -212,11 +212,28 @@ public sealed unsafe class RegionCompiler : ICompiler
             em.Call(typeof(SseMxcsr).GetMethod(nameof(SseMxcsr.RegionEnter))!);
         }
 
+        /// <summary>Back to .NET's MXCSR before managed code runs (a handler, <see cref="RegionContext.Resolve"/>,
+        /// the dispatcher). A region without native floating point runs under whatever its chain left: the
+        /// guest's MXCSR when it was held (<see cref="CpuState.FpHeld"/>), which it leaves only here, so that
+        /// native floating-point regions chained through integer ones do not switch at every entry.</summary>
         void LeaveMxcsr()
         {
-            if (!NativeFp) return;
+            if (NativeFp)
+            {
+                em.LdState();
+                em.Call(typeof(SseMxcsr).GetMethod(nameof(SseMxcsr.RegionLeave))!);
+                return;
+            }
+            var notHeld = il.DefineLabel();
+            em.LdStateAddr(StateLayout.FpHeld);
+            il.Emit(OpCodes.Ldind_I4);
+            il.Emit(OpCodes.Brfalse, notHeld);
+            em.LdStateAddr(StateLayout.FpHeld);
+            il.Emit(OpCodes.Ldc_I4_0);
+            il.Emit(OpCodes.Stind_I4);
             em.LdState();
-            em.Call(typeof(SseMxcsr).GetMethod(nameof(SseMxcsr.RegionLeave))!);
+            em.Call(typeof(SseMxcsr).GetMethod(nameof(SseMxcsr.LeaveHeld))!);
+            il.MarkLabel(notHeld);
         }
 
         /// <summary>For each block of the region that ends in a ret: the return addresses of the direct
@@ -363,24 +380,20 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.MarkLabel(body);
             em.LoadPointers(fromContext: MostlyLoops(region));
             // A region running floating point natively may chain here with the host MXCSR still the
-            // guest's (CpuState.FpHeld): a native region carries on under it, any other leaves it first.
-            var notHeld = il.DefineLabel();
+            // guest's (CpuState.FpHeld): a native region carries on under it; any other runs under it too
+            // (it raises no floating-point flags) and leaves it before managed code runs (LeaveMxcsr).
             var held = il.DefineLabel();
-            em.LdStateAddr(StateLayout.FpHeld);
-            il.Emit(OpCodes.Ldind_I4);
-            il.Emit(OpCodes.Brfalse, notHeld);
-            em.LdStateAddr(StateLayout.FpHeld);
-            il.Emit(OpCodes.Ldc_I4_0);
-            il.Emit(OpCodes.Stind_I4);
-            if (!NativeFp)
-            {
-                em.LdState();
-                em.Call(typeof(SseMxcsr).GetMethod(nameof(SseMxcsr.LeaveHeld))!);
-            }
-            il.Emit(OpCodes.Br, held);
-            il.MarkLabel(notHeld);
             if (NativeFp)
             {
+                var notHeld = il.DefineLabel();
+                em.LdStateAddr(StateLayout.FpHeld);
+                il.Emit(OpCodes.Ldind_I4);
+                il.Emit(OpCodes.Brfalse, notHeld);
+                em.LdStateAddr(StateLayout.FpHeld);
+                il.Emit(OpCodes.Ldc_I4_0);
+                il.Emit(OpCodes.Stind_I4);
+                il.Emit(OpCodes.Br, held);
+                il.MarkLabel(notHeld);
                 // Guest floating point runs under the guest's MXCSR; with an exception unmasked it
                 // cannot (the host's must stay masked), and the interpreter runs the entry block instead.
                 EnterMxcsr();

@@ -126,8 +126,9 @@ public static unsafe class SseMxcsr
     public static void RegionLeave(CpuState* s) => s->Mxcsr |= swap(Default) & FlagMask;
 
     /// <summary><see cref="RegionLeave"/> as a call, for a region that runs no floating point natively and
-    /// finds the MXCSR held at entry: such a region then touches none of this class's statics, which
-    /// ReadyToRun code would otherwise make sure are initialized, by a helper call, at every entry.</summary>
+    /// runs under a held MXCSR (<see cref="CpuState.FpHeld"/>): such a region then touches none of this
+    /// class's statics, which ReadyToRun code would otherwise make sure are initialized, by a helper call,
+    /// at every entry.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void LeaveHeld(CpuState* s) => RegionLeave(s);
 

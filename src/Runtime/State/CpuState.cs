@@ -52,10 +52,12 @@ public unsafe struct CpuState
     /// stored by whoever calls it.</summary>
     public int EntryIndex;
 
-    /// <summary>Non-zero while a translated region that runs floating point natively chains straight into
-    /// another region with the host MXCSR still holding the guest's (its flags still collecting): the
-    /// callee's prologue clears it and, if it runs floating point natively itself, carries on without
-    /// switching MXCSR, else it first leaves the guest's MXCSR (<see cref="Semantics.SseMxcsr.RegionLeave"/>).
+    /// <summary>Non-zero while translated code runs with the host MXCSR still holding the guest's (its flags
+    /// still collecting) outside a region that runs floating point natively: such a region chains straight
+    /// into the next with it set. A region that runs floating point natively clears it at entry and carries
+    /// on without switching MXCSR; any other runs on under it (it raises no floating-point flags) and
+    /// chains on with it set, and leaves the guest's MXCSR (<see cref="Semantics.SseMxcsr.LeaveHeld"/>) only
+    /// before managed code runs: an interpreter handler, the chain's resolver, the dispatcher.
     /// Zero everywhere else.</summary>
     public int FpHeld;
 

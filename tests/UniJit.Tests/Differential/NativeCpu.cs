@@ -37,6 +37,9 @@ public static unsafe class NativeCpu
             throw new InvalidOperationException($"cannot map the native test area at 0x{at:x} (got 0x{r:x}, errno {Marshal.GetLastPInvokeError()})");
     }
 
+    /// <summary>Maps the harness's areas now (<see cref="Support.NativeAreas"/>).</summary>
+    internal static void Reserve() => Init();
+
     static void Init()
     {
         lock (gate)

@@ -105,6 +105,44 @@ public sealed unsafe class SseTierTests
             a.ret();
             a.Label(ref done);
         }, Lanes.F64),
+        // The held MXCSR travels on through regions without floating point, which must leave it (adding
+        // the flags collected so far to the guest's) before a handler reads it (stmxcsr) and before the
+        // run ends in one of them (the syscall that ends the snippet). It is held only under the default
+        // control bits, so the snippet sets those first (with the flags clear: the random states' are
+        // seldom the default); only the last round raises a flag (ZE, 1 / 0) before the chained call.
+        ("held MXCSR through integer regions", a =>
+        {
+            var top = a.CreateLabel();
+            var integer = a.CreateLabel();
+            var done = a.CreateLabel();
+            var call = a.CreateLabel();
+            a.mov(__dword_ptr[rbx + 0x48], 0x1F80);
+            a.ldmxcsr(__dword_ptr[rbx + 0x48]);
+            a.mov(ecx, 3);
+            a.lea(r9, __[integer]);
+            a.lea(r10, __[done]);
+            a.mov(r11, 0x3FF0_0000_0000_0000);
+            a.mov(__qword_ptr[rbx + 0x100], r11);
+            a.mov(__qword_ptr[rbx + 0x108], 0);
+            a.Label(ref top);
+            a.movsd(xmm0, __qword_ptr[rbx + 0x100]);
+            a.mulsd(xmm0, __qword_ptr[rbx + 0x100]);
+            a.cmp(ecx, 1);
+            a.jne(call);
+            a.divsd(xmm0, __qword_ptr[rbx + 0x108]);
+            a.Label(ref call);
+            a.call(r9);
+            a.dec(ecx);
+            a.jnz(top);
+            a.mulsd(xmm0, __qword_ptr[rbx + 0x100]);
+            a.jmp(r10);
+            a.Label(ref integer);
+            a.add(rax, rcx);
+            a.stmxcsr(__dword_ptr[rbx + 0x44]);
+            a.ret();
+            a.Label(ref done);
+            a.add(rdx, rcx);
+        }, Lanes.F64),
     ];
 
     static Cpu Run(Tier tier, Action<Assembler> body, MachineState* start, byte[] data)
