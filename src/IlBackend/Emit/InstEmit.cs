@@ -48,6 +48,8 @@ internal static partial class InstEmit
             case Mnemonic.Leave: return Leave(c, in i);
             case Mnemonic.Bsf or Mnemonic.Bsr or Mnemonic.Tzcnt or Mnemonic.Lzcnt or Mnemonic.Popcnt or Mnemonic.Bswap:
                 return BitCount(c, in i, flagsLive);
+            case Mnemonic.Fnstcw: return StoreControlWord(c, in i);
+            case Mnemonic.Fldcw: return LoadControlWord(c, in i);
         }
         if (Fusion.IsConsumer(in i)) return Conditional(c, in i, out ended);
         return Sse(c, in i, flagsLive);
@@ -57,6 +59,46 @@ internal static partial class InstEmit
     {
         for (int k = 0; k < i.OpCount; k++)
             if (!IlEmitter.IsGprOperand(in i, k)) return false;
+        return true;
+    }
+
+    /// <summary>fnstcw m16: the x87 control word to memory (it does not wait, so nothing pending faults).
+    /// CPython's float formatting brackets its work with fnstcw/fldcw pairs.</summary>
+    static bool StoreControlWord(C c, in Instruction i)
+    {
+        if (i.Op0Kind != OpKind.Memory) return false;
+        var em = c.Em; var il = c.Il;
+        c.MayFault(in i);
+        var t = em.Temp();
+        em.LdStateAddr(StateLayout.FpuControl);
+        il.Emit(OpCodes.Ldind_U2);
+        il.Emit(OpCodes.Conv_U8);
+        il.Emit(OpCodes.Stloc, t);
+        em.WriteOperand(in i, 0, 2, t);
+        em.Free(t);
+        return true;
+    }
+
+    /// <summary>fldcw m16 (<see cref="X87.LoadControlWord"/>); with an unmasked exception pending it leaves
+    /// before the instruction, and the interpreter raises SIGFPE there.</summary>
+    static bool LoadControlWord(C c, in Instruction i)
+    {
+        if (i.Op0Kind != OpKind.Memory) return false;
+        var em = c.Em; var il = c.Il;
+        c.MayFault(in i);
+        em.LdStateAddr(StateLayout.FpuStatus);
+        il.Emit(OpCodes.Ldind_U2);
+        il.Emit(OpCodes.Ldc_I4, (int)X87.ES);
+        il.Emit(OpCodes.And);
+        em.SlowPathIfTrue();
+        var t = em.Temp();
+        em.ReadOperand(in i, 0, 2);
+        il.Emit(OpCodes.Stloc, t);
+        em.LdStateAddr(StateLayout.Fpu);
+        il.Emit(OpCodes.Ldloc, t);
+        il.Emit(OpCodes.Conv_U2);
+        em.Call(typeof(X87).GetMethod(nameof(X87.LoadControlWord))!);
+        em.Free(t);
         return true;
     }
 

@@ -18,5 +18,8 @@ public static class StateLayout
     public static readonly int InstructionCount = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.InstructionCount));
     public static readonly int Mxcsr = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Mxcsr));
     public static readonly int FpHeld = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.FpHeld));
+    public static readonly int Fpu = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Fpu));
+    public static readonly int FpuControl = Fpu + (int)Marshal.OffsetOf<X87State>(nameof(X87State.Control));
+    public static readonly int FpuStatus = Fpu + (int)Marshal.OffsetOf<X87State>(nameof(X87State.Status));
     public static readonly int ChainHits = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.ChainHits));
 }

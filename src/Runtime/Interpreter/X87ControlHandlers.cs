@@ -54,14 +54,7 @@ public static unsafe partial class X87Handlers
     static void Fldcw(Cpu cpu, in Instruction i)
     {
         var f = BeginControl(cpu, in i);
-        SetControl(f, GuestMemory.Read16(Operands.Ea(cpu.S, in i)));
-    }
-
-    /// <summary>Loads the control word (bit 6 reads as 1); pending unmasked exceptions set ES/B.</summary>
-    static void SetControl(X87State* f, ushort cw)
-    {
-        f->Control = (ushort)((cw & 0x1F7F) | 0x40);
-        X87.LoadStatusWord(f, X87.StatusWord(f));
+        X87.LoadControlWord(f, GuestMemory.Read16(Operands.Ea(cpu.S, in i)));
     }
 
     static void Fnstcw(Cpu cpu, in Instruction i) =>

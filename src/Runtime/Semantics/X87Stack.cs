@@ -137,6 +137,15 @@ public static unsafe class X87
         throw new GuestSignalException(Signals.SIGFPE, code, ip, "x87 floating-point exception");
     }
 
+    /// <summary>fldcw once no exception is pending (<see cref="Begin"/>): the control word (bit 6 reads as
+    /// 1), with ES/B following the exceptions it leaves unmasked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void LoadControlWord(X87State* f, ushort cw)
+    {
+        f->Control = (ushort)((cw & 0x1F7F) | 0x40);
+        LoadStatusWord(f, StatusWord(f));
+    }
+
     /// <summary>The status word as fnstsw stores it (TOP in bits 11-13).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ushort StatusWord(X87State* f) => (ushort)((f->Status & ~0x3800) | ((f->Top & 7) << 11));

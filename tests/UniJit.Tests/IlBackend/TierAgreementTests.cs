@@ -720,26 +720,26 @@ public unsafe partial class TierAgreementTests
     }, _ => { }, UniJit.Runtime.Dispatch.Signals.SIGFPE);
 
     /// <summary>With instruction counting on (--stats; the tests' setting), translated code counts the
-    /// instructions it runs through interpreter handlers, by form: a loop of 40 fnstcw (no inline emitter)
+    /// instructions it runs through interpreter handlers, by form: a loop of 40 fnstsw (no inline emitter)
     /// adds at least 40 to that form's count, and an inline instruction (mov r64, imm64) adds nothing to its own.</summary>
     [Fact]
     public void HandlerCallsFromTranslatedCodeAreCountedByForm()
     {
         var runs = UniJit.IlBackend.Emit.RegionCompiler.FallbackRuns!;
-        long before = Volatile.Read(ref runs[(int)Code.Fnstcw_m2byte]);
+        long before = Volatile.Read(ref runs[(int)Code.Fnstsw_m2byte]);
         var cpu = GuestCode.Run(asm =>
         {
             var loop = asm.CreateLabel();
             asm.mov(rdi, GuestCode.DataAddress);
             asm.mov(ecx, 40);
             asm.Label(ref loop);
-            asm.fnstcw(__word_ptr[rdi]);
+            asm.fnstsw(__word_ptr[rdi]);
             asm.add(rdi, 2);
             asm.dec(ecx);
             asm.jnz(loop);
         }, tier: Tier.Jit);
         Assert.True(cpu.S->InstructionCount > 0, "the jit tier ran no translated instructions");
-        Assert.True(Volatile.Read(ref runs[(int)Code.Fnstcw_m2byte]) - before >= 40, "the fnstcw handler calls were not counted");
+        Assert.True(Volatile.Read(ref runs[(int)Code.Fnstsw_m2byte]) - before >= 40, "the fnstsw handler calls were not counted");
         Assert.Equal(0, Volatile.Read(ref runs[(int)Code.Mov_r64_imm64]));
     }
 

@@ -53,6 +53,40 @@ public sealed unsafe class X87SignalTests
         Assert.Equal(1u, GuestMemory.Read32(Data + 4));
     }
 
+    /// <summary>fldcw and fnstcw (inline in the jit tier): a masked ZE sets only its flag; fldcw then unmasks
+    /// it, which sets ES and B, and fnstcw stores the new control word (bit 6 set); a waiting fldcw with that
+    /// exception pending faults at itself, before it loads anything.</summary>
+    [Theory]
+    [InlineData(Tier.Interp), InlineData(Tier.Jit)]
+    public void FldcwUnmasksAndThenFaults(Tier tier)
+    {
+        var cpu = GuestCode.Run(a =>
+        {
+            a.mov(rbx, Data);
+            a.mov(__word_ptr[rbx], 0x37F);
+            a.mov(__word_ptr[rbx + 8], 0x33B);        // ZE unmasked, bit 6 clear
+            a.mov(__word_ptr[rbx + 16], 0x27F);
+            a.fldcw(__word_ptr[rbx]);
+            a.fld1();
+            a.fldz();
+            a.fdivp(st1, st0);
+            a.fnstsw(__word_ptr[rbx + 2]);
+            a.fldcw(__word_ptr[rbx + 8]);
+            a.fnstsw(__word_ptr[rbx + 4]);
+            a.fnstcw(__word_ptr[rbx + 6]);
+            a.fldcw(__word_ptr[rbx + 16]);              // faults: ZE pending and unmasked
+            a.mov(__dword_ptr[rbx + 12], 1);
+        }, tier: tier);
+        Assert.Equal(Signals.SIGFPE, GuestCode.LastOutcome.Signal);
+        Assert.Equal(0x0004, GuestMemory.Read16(Data + 2) & 0x80FF);
+        Assert.Equal(0x8084, GuestMemory.Read16(Data + 4) & 0x80FF);
+        Assert.Equal(0x37B, GuestMemory.Read16(Data + 6));
+        Assert.Equal(0xD9, GuestMemory.Read8(cpu.S->Rip));     // the last fldcw is the faulting instruction
+        Assert.Equal(0x37B, cpu.S->Fpu.Control);
+        Assert.Equal(0u, GuestMemory.Read32(Data + 12));
+        cpu.Dispose();
+    }
+
     [Fact]
     public void FninitClearsAPendingException()
     {
