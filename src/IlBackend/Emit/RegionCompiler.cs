@@ -225,15 +225,22 @@ public sealed unsafe class RegionCompiler : ICompiler
                 return;
             }
             var notHeld = il.DefineLabel();
+            TakeHeld(notHeld);
+            em.LdState();
+            em.Call(typeof(SseMxcsr).GetMethod(nameof(SseMxcsr.LeaveHeld))!);
+            il.MarkLabel(notHeld);
+        }
+
+        /// <summary>Branches to <paramref name="notHeld"/> unless the MXCSR is held (<see cref="CpuState.FpHeld"/>);
+        /// if it is, clears the mark and falls through.</summary>
+        void TakeHeld(System.Reflection.Emit.Label notHeld)
+        {
             em.LdStateAddr(StateLayout.FpHeld);
             il.Emit(OpCodes.Ldind_I4);
             il.Emit(OpCodes.Brfalse, notHeld);
             em.LdStateAddr(StateLayout.FpHeld);
             il.Emit(OpCodes.Ldc_I4_0);
             il.Emit(OpCodes.Stind_I4);
-            em.LdState();
-            em.Call(typeof(SseMxcsr).GetMethod(nameof(SseMxcsr.LeaveHeld))!);
-            il.MarkLabel(notHeld);
         }
 
         /// <summary>For each block of the region that ends in a ret: the return addresses of the direct
@@ -386,12 +393,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             if (NativeFp)
             {
                 var notHeld = il.DefineLabel();
-                em.LdStateAddr(StateLayout.FpHeld);
-                il.Emit(OpCodes.Ldind_I4);
-                il.Emit(OpCodes.Brfalse, notHeld);
-                em.LdStateAddr(StateLayout.FpHeld);
-                il.Emit(OpCodes.Ldc_I4_0);
-                il.Emit(OpCodes.Stind_I4);
+                TakeHeld(notHeld);
                 il.Emit(OpCodes.Br, held);
                 il.MarkLabel(notHeld);
                 // Guest floating point runs under the guest's MXCSR; with an exception unmasked it
