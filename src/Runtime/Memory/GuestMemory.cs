@@ -74,9 +74,15 @@ public static unsafe class GuestMemory
             Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
         if (Perm == (byte*)-1)
             throw new HostMemoryException("the page table (4 GiB of address space)");
-        if (Base == null && Environment.GetEnvironmentVariable("UNIJIT_TABLES") != "anywhere"
-            && Native.mmap((void*)FixedTablesAt, (nuint)(2 * TableBytes + PageSize), Native.PROT_READ | Native.PROT_WRITE,
-                Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE | Native.MAP_FIXED_NOREPLACE, -1, 0) == (void*)FixedTablesAt)
+        void* tables = (void*)-1;
+        if (Base == null && Environment.GetEnvironmentVariable("UNIJIT_TABLES") != "anywhere")
+        {
+            tables = Native.mmap((void*)FixedTablesAt, (nuint)(2 * TableBytes + PageSize), Native.PROT_READ | Native.PROT_WRITE,
+                Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE | Native.MAP_FIXED_NOREPLACE, -1, 0);
+            if (tables != (void*)-1 && tables != (void*)FixedTablesAt) // a kernel without NOREPLACE
+                Native.munmap(tables, (nuint)(2 * TableBytes + PageSize));
+        }
+        if (tables == (void*)FixedTablesAt)
         {
             ReadTag = TagTable((ulong*)FixedTablesAt);
             WriteTag = TagTable((ulong*)(FixedTablesAt + TableBytes));
