@@ -1,5 +1,6 @@
 using System.Reflection;
 using Iced.Intel;
+using UniJit.Frontend.Decode;
 using UniJit.IlBackend.Analysis;
 using UniJit.IlBackend.Emit;
 using UniJit.Runtime.Dispatch;
@@ -193,8 +194,7 @@ public sealed unsafe class TranslationCache
             while (i < recipe.Starts.Length && !(ip >= recipe.Starts[i] && ip < recipe.Starts[i] + (ulong)recipe.Bytes[i].Length)) i++;
             if (i == recipe.Starts.Length) throw new InvalidDataException($"0x{ip:x} is outside its region");
             int offset = (int)(ip - recipe.Starts[i]);
-            var d = Iced.Intel.Decoder.Create(64, new ByteArrayCodeReader(recipe.Bytes[i], offset, recipe.Bytes[i].Length - offset), ip, DecoderOptions.None);
-            d.Decode(out result[k]);
+            result[k] = BlockDecoder.DecodeOne(recipe.Bytes[i], offset, ip);
         }
         return result;
     }
