@@ -159,6 +159,60 @@ public sealed unsafe class RegionCompiler : ICompiler
                 if (b.Insns.Length > 0 && b.Insns[^1].FlowControl is FlowControl.Call or FlowControl.IndirectCall
                     && blockAt.TryGetValue(b.End, out var after) && !Entries.Contains(after) && Entries.Count < MaxEntries)
                     Entries.Add(after);
+            groupsOf = GroupAccesses();
+        }
+
+        /// <summary>Each block's access groups (<see cref="AccessGroups"/>), with the index of its first
+        /// instruction in them.</summary>
+        readonly Dictionary<Block, (AccessGroups Groups, int First)> groupsOf;
+
+        /// <summary>Groups the accesses of each chain of blocks: a block that only its fall-through
+        /// predecessor reaches (not an entry, no other in-region branch, call or return targets it) goes
+        /// on with that block's groups, since every run of it has just passed their checks with the
+        /// groups' registers unchanged. A group may then span accesses of a block that a run skips
+        /// (the branch taken): its check covers bytes nothing touches, and when those are refused the
+        /// region leaves before the group's first member and the interpreter runs on from there, as for
+        /// any refused check. CPython's handlers test for errors and go on with the same frame and stack
+        /// (<c>test; je error</c>), which used to start new checks of the same bases after every such test.</summary>
+        Dictionary<Block, (AccessGroups, int)> GroupAccesses()
+        {
+            var reached = new Dictionary<ulong, int>();
+            void Reach(ulong t) => reached[t] = reached.GetValueOrDefault(t) + 1;
+            foreach (var b in region.Blocks)
+            {
+                foreach (var t in RegionBuilder.Successors(b).Distinct()) Reach(t);
+                if (RegionBuilder.DirectCall(b) is { } callee) Reach(callee);
+            }
+            foreach (var targets in returnsTo.Values)
+                foreach (var t in targets) Reach(t);
+            // The block each one goes on from, when it has one.
+            var from = new Dictionary<Block, Block>();
+            foreach (var b in region.Blocks)
+            {
+                if (b.Insns.Length == 0) continue;
+                ref readonly var last = ref b.Insns[^1];
+                bool fallsThrough = last.FlowControl == FlowControl.ConditionalBranch
+                    || last.FlowControl == FlowControl.Next && last.Code != Code.Syscall;
+                if (fallsThrough && blockAt.TryGetValue(b.End, out var next) && next != b && reached.GetValueOrDefault(b.End) == 1
+                    && !Entries.Contains(next) && !(last.FlowControl == FlowControl.ConditionalBranch && last.NearBranchTarget == b.End))
+                    from[next] = b;
+            }
+            var result = new Dictionary<Block, (AccessGroups, int)>();
+            foreach (var head in region.Blocks)
+            {
+                if (from.ContainsKey(head) || result.ContainsKey(head)) continue;
+                var chain = new List<Block> { head };
+                var seen = new HashSet<Block> { head };
+                while (blockAt.TryGetValue(chain[^1].End, out var n) && from.TryGetValue(n, out var f) && f == chain[^1] && seen.Add(n))
+                    chain.Add(n);
+                var groups = AccessGroups.Of(chain.Count == 1 ? head.Insns : chain.SelectMany(c => c.Insns).ToArray());
+                int first = 0;
+                foreach (var c in chain) { result[c] = (groups, first); first += c.Insns.Length; }
+            }
+            // A cycle of fall-throughs alone (never from a head): each block by itself.
+            foreach (var b in region.Blocks)
+                if (!result.ContainsKey(b)) result[b] = (AccessGroups.Of(b.Insns), 0);
+            return result;
         }
 
         /// <summary>Where the method may be entered: the region's start, then the blocks its calls return
@@ -648,7 +702,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                 il.Emit(OpCodes.Stloc, icount);
             }
             var need = flagsNeeded[b];
-            var groups = AccessGroups.Of(b.Insns);
+            var (groups, first) = groupsOf[b];
             em.NewBlock();
             var kept = NativeFp ? InstEmit.ResultsKept(b.Insns) : null;
             bool ended = false;
@@ -657,14 +711,14 @@ public sealed unsafe class RegionCompiler : ICompiler
                 ref readonly var ins = ref b.Insns[k];
                 emittingIp = ins.IP;
                 SinkResult = kept == null || !kept[k];
-                if (groups.CheckBefore[k] is { } g)
+                if (groups.CheckBefore[first + k] is { } g)
                 {
                     MayFault(in ins);
                     em.GroupCheck(g);
                 }
-                if (groups.Member[k] is { } m)
+                if (groups.Member[first + k] is { } m)
                 {
-                    em.CoveredSize = groups.Size[k];
+                    em.CoveredSize = groups.Size[first + k];
                     em.CoveredWrite = m.Write;
                     em.CoveredGroup = m;
                     em.CoveredOffset = m.Base == Register.RSP ? null : unchecked((long)(ins.MemoryDisplacement64 - m.Displacement));

@@ -171,4 +171,72 @@ public unsafe partial class TierAgreementTests
         Assert.True(jit.S->InstructionCount > 0, "the jit tier ran no translated instructions");
         Assert.Equal(a, StateWith(jit, StackBottom, 64));
     }
+
+    /// <summary>A group goes on into the block after a conditional branch that only falls through to it
+    /// (<c>RegionCompiler.GroupAccesses</c>): its member there, reaching a page it may not access, faults at
+    /// that member, after the earlier block's load and store took effect, as in the interpreter.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void GroupGoesOnAfterAConditionalBranch(bool store)
+    {
+        Action<Assembler> body = asm =>
+        {
+            var loop = asm.CreateLabel();
+            var never = asm.CreateLabel();
+            asm.mov(rdi, Boundary - 48);
+            asm.mov(ebx, 1);
+            asm.Label(ref loop);
+            asm.mov(__qword_ptr[rdi], rbx);
+            asm.add(rbx, __qword_ptr[rdi]);
+            asm.test(rbx, rbx);
+            asm.je(never);
+            if (store) asm.mov(__qword_ptr[rdi + 8], rbx);
+            else asm.add(rbx, __qword_ptr[rdi + 8]);
+            asm.add(rdi, 8);
+            asm.jmp(loop);
+            asm.Label(ref never);
+            asm.mov(rdi, 0);
+            asm.jmp(loop);
+        };
+        Action<Cpu> setup = _ => AddressSpace.Protect(Boundary, 0x1000, store ? Native.PROT_READ : Native.PROT_NONE);
+        var a = StateAtBoundary(GuestCode.Run(body, setup, Tier.Interp));
+        Assert.Equal(Signals.SIGSEGV, GuestCode.LastOutcome.Signal);
+        Assert.Equal(a.Replace("translated=False", "translated=True"), StateAtBoundary(GuestCode.Run(body, setup, Tier.Jit)));
+    }
+
+    /// <summary>The block a group goes on into is skipped on every run (the branch is always taken), and the
+    /// bytes it would touch lie on a page nothing may access: the group's check refuses them, the region
+    /// leaves before the group and the interpreter runs on, so the program ends as it does natively.</summary>
+    [Fact]
+    public void GroupOverASkippedBlockStillRunsCorrectly()
+    {
+        Action<Assembler> body = asm =>
+        {
+            var loop = asm.CreateLabel();
+            var skip = asm.CreateLabel();
+            asm.mov(rdi, Boundary - 8);
+            asm.xor(ebx, ebx);
+            asm.mov(ecx, 3000);
+            asm.Label(ref loop);
+            asm.add(rbx, __qword_ptr[rdi]);
+            asm.cmp(ecx, 0);
+            asm.jne(skip);
+            asm.add(rbx, __qword_ptr[rdi + 8]);
+            asm.Label(ref skip);
+            asm.add(__qword_ptr[rdi], rcx);
+            asm.dec(ecx);
+            asm.jnz(loop);
+        };
+        Action<Cpu> setup = _ =>
+        {
+            for (ulong k = 0; k < 8; k++) GuestMemory.Write8(Boundary - 8 + k, (byte)(k * 29 + 3));
+            AddressSpace.Protect(Boundary, 0x1000, Native.PROT_NONE);
+        };
+        var a = StateAtBoundary(GuestCode.Run(body, setup, Tier.Interp));
+        Assert.Equal(0, GuestCode.LastOutcome.Signal);
+        var jit = StateAtBoundary(GuestCode.Run(body, setup, Tier.Jit));
+        Assert.Equal(0, GuestCode.LastOutcome.Signal);
+        Assert.Equal(a.Replace("translated=False", "translated=True"), jit);
+    }
 }
