@@ -166,14 +166,15 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// instruction in them.</summary>
         readonly Dictionary<Block, (AccessGroups Groups, int First)> groupsOf;
 
-        /// <summary>Groups the accesses of each chain of blocks: a block that only its fall-through
-        /// predecessor reaches (not an entry, no other in-region branch, call or return targets it) goes
-        /// on with that block's groups, since every run of it has just passed their checks with the
-        /// groups' registers unchanged. A group may then span accesses of a block that a run skips
-        /// (the branch taken): its check covers bytes nothing touches, and when those are refused the
-        /// region leaves before the group's first member and the interpreter runs on from there, as for
-        /// any refused check. CPython's handlers test for errors and go on with the same frame and stack
-        /// (<c>test; je error</c>), which used to start new checks of the same bases after every such test.</summary>
+        /// <summary>Groups the accesses of each chain of blocks: a block that only one in-region branch or
+        /// fall-through reaches (not an entry, no other branch, call or return targets it) goes on with the
+        /// groups of the block it comes from, since every run of it has just passed their checks with the
+        /// groups' registers unchanged (a block goes on into one such successor: the one it falls through
+        /// to, else its branch's target). A group may then span accesses of a block that a run skips:
+        /// its check covers bytes nothing touches, and when those are refused the region leaves before
+        /// the group's first member and the interpreter runs on from there, as for any refused check.
+        /// CPython's handlers test for errors and go on with the same frame and stack (<c>test; je error</c>),
+        /// which used to start new checks of the same bases after every such test.</summary>
         Dictionary<Block, (AccessGroups, int)> GroupAccesses()
         {
             var reached = new Dictionary<ulong, int>();
@@ -185,31 +186,33 @@ public sealed unsafe class RegionCompiler : ICompiler
             }
             foreach (var targets in returnsTo.Values)
                 foreach (var t in targets) Reach(t);
-            // The block each one goes on from, when it has one.
-            var from = new Dictionary<Block, Block>();
+            bool Continues(ulong t, out Block next) =>
+                blockAt.TryGetValue(t, out next!) && reached.GetValueOrDefault(t) == 1 && !Entries.Contains(next);
+            var onto = new Dictionary<Block, Block>();
+            var from = new HashSet<Block>();
             foreach (var b in region.Blocks)
             {
                 if (b.Insns.Length == 0) continue;
                 ref readonly var last = ref b.Insns[^1];
-                bool fallsThrough = last.FlowControl == FlowControl.ConditionalBranch
-                    || last.FlowControl == FlowControl.Next && last.Code != Code.Syscall;
-                if (fallsThrough && blockAt.TryGetValue(b.End, out var next) && next != b && reached.GetValueOrDefault(b.End) == 1
-                    && !Entries.Contains(next) && !(last.FlowControl == FlowControl.ConditionalBranch && last.NearBranchTarget == b.End))
-                    from[next] = b;
+                Block? next = null;
+                if (last.FlowControl is FlowControl.ConditionalBranch || last.FlowControl == FlowControl.Next && last.Code != Code.Syscall)
+                    if (Continues(b.End, out var n)) next = n;
+                if (next == null && last.FlowControl is FlowControl.ConditionalBranch or FlowControl.UnconditionalBranch
+                    && last.Op0Kind == OpKind.NearBranch64 && Continues(last.NearBranchTarget, out var t)) next = t;
+                if (next != null && next != b && from.Add(next)) onto[b] = next;
             }
             var result = new Dictionary<Block, (AccessGroups, int)>();
             foreach (var head in region.Blocks)
             {
-                if (from.ContainsKey(head) || result.ContainsKey(head)) continue;
+                if (from.Contains(head)) continue;
                 var chain = new List<Block> { head };
                 var seen = new HashSet<Block> { head };
-                while (blockAt.TryGetValue(chain[^1].End, out var n) && from.TryGetValue(n, out var f) && f == chain[^1] && seen.Add(n))
-                    chain.Add(n);
+                while (onto.TryGetValue(chain[^1], out var n) && seen.Add(n)) chain.Add(n);
                 var groups = AccessGroups.Of(chain.Count == 1 ? head.Insns : chain.SelectMany(c => c.Insns).ToArray());
                 int first = 0;
                 foreach (var c in chain) { result[c] = (groups, first); first += c.Insns.Length; }
             }
-            // A cycle of fall-throughs alone (never from a head): each block by itself.
+            // A cycle of such blocks alone (no head leads into it): each block by itself.
             foreach (var b in region.Blocks)
                 if (!result.ContainsKey(b)) result[b] = (AccessGroups.Of(b.Insns), 0);
             return result;

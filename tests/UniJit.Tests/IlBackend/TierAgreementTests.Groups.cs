@@ -172,32 +172,53 @@ public unsafe partial class TierAgreementTests
         Assert.Equal(a, StateWith(jit, StackBottom, 64));
     }
 
-    /// <summary>A group goes on into the block after a conditional branch that only falls through to it
-    /// (<c>RegionCompiler.GroupAccesses</c>): its member there, reaching a page it may not access, faults at
-    /// that member, after the earlier block's load and store took effect, as in the interpreter.</summary>
+    /// <summary>A group goes on into the block after a conditional branch that only that branch reaches
+    /// (<c>RegionCompiler.GroupAccesses</c>), by falling through or (when the block it falls through to is
+    /// reached from elsewhere too) by the branch taken: its member there, reaching a page it may not access,
+    /// faults at that member, after the earlier block's load and store took effect, as in the interpreter.</summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void GroupGoesOnAfterAConditionalBranch(bool store)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void GroupGoesOnAfterAConditionalBranch(bool store, bool taken)
     {
         Action<Assembler> body = asm =>
         {
             var loop = asm.CreateLabel();
             var never = asm.CreateLabel();
+            var go = asm.CreateLabel();
             asm.mov(rdi, Boundary - 48);
             asm.mov(ebx, 1);
+            asm.jmp(loop); // else the first block runs on into the loop's and falls through to the same block
             asm.Label(ref loop);
             asm.mov(__qword_ptr[rdi], rbx);
             asm.add(rbx, __qword_ptr[rdi]);
             asm.test(rbx, rbx);
-            asm.je(never);
+            if (taken)
+            {
+                asm.jne(go);
+                asm.Label(ref never);   // reached by the fall-through and by the je below: not a continuation
+                asm.xor(edi, edi);
+                asm.jmp(loop);
+                asm.Label(ref go);
+            }
+            else asm.je(never);
             if (store) asm.mov(__qword_ptr[rdi + 8], rbx);
             else asm.add(rbx, __qword_ptr[rdi + 8]);
             asm.add(rdi, 8);
+            if (taken)
+            {
+                asm.test(rbx, rbx);
+                asm.je(never);
+            }
             asm.jmp(loop);
-            asm.Label(ref never);
-            asm.mov(rdi, 0);
-            asm.jmp(loop);
+            if (!taken)
+            {
+                asm.Label(ref never);
+                asm.xor(edi, edi);
+                asm.jmp(loop);
+            }
         };
         Action<Cpu> setup = _ => AddressSpace.Protect(Boundary, 0x1000, store ? Native.PROT_READ : Native.PROT_NONE);
         var a = StateAtBoundary(GuestCode.Run(body, setup, Tier.Interp));
@@ -218,6 +239,7 @@ public unsafe partial class TierAgreementTests
             asm.mov(rdi, Boundary - 8);
             asm.xor(ebx, ebx);
             asm.mov(ecx, 3000);
+            asm.jmp(loop);
             asm.Label(ref loop);
             asm.add(rbx, __qword_ptr[rdi]);
             asm.cmp(ecx, 0);
