@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Reg = Iced.Intel.Register;
 using Iced.Intel;
 using UniJit.Runtime.Dispatch;
@@ -29,7 +30,7 @@ public static unsafe partial class IntegerHandlers
         int z = Size(in i, 0);
         ulong src = Read(s, in i, 0, z), a = s->Gpr[0] & Flags.Mask(z);
         ulong lo, hi;
-        if (z == 8) hi = Math.BigMul(a, src, out lo);
+        if (z == 8) hi = BigMul(a, src, out lo);
         else
         {
             ulong p = a * src;
@@ -92,10 +93,7 @@ public static unsafe partial class IntegerHandlers
             {
                 // Most dividends fit in RAX (C's 64-bit / and %): the host's 64-bit division.
                 if (s->Gpr[2] == 0) { q = s->Gpr[0] / d; r = s->Gpr[0] % d; break; }
-                UInt128 n = ((UInt128)s->Gpr[2] << 64) | s->Gpr[0];
-                UInt128 q128 = n / d;
-                if (q128 > ulong.MaxValue) throw new GuestSignalException(Signals.SIGFPE, FPE_INTDIV, i.IP);
-                q = (ulong)q128; r = (ulong)(n % d);
+                if (!Div128(s->Gpr[2], s->Gpr[0], d, out q, out r)) throw new GuestSignalException(Signals.SIGFPE, FPE_INTDIV, i.IP);
                 break;
             }
             default:
@@ -109,6 +107,36 @@ public static unsafe partial class IntegerHandlers
             }
         }
         WriteDxAx(s, z, q, r);
+    }
+
+    // The 128-bit arithmetic lives in methods of its own: ReadyToRun does not precompile a method that
+    // touches UInt128/Int128 (their layout is not fixed across runtimes), and the handlers around them,
+    // run at every start (glibc's start-up divides), were JIT-compiled in every run.
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static ulong BigMul(ulong a, ulong b, out ulong lo) => Math.BigMul(a, b, out lo);
+
+    /// <summary>hi:lo / d (d non-zero); false when the quotient does not fit in 64 bits.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static bool Div128(ulong hi, ulong lo, ulong d, out ulong q, out ulong r)
+    {
+        UInt128 n = ((UInt128)hi << 64) | lo;
+        UInt128 q128 = n / d;
+        (q, r) = ((ulong)q128, (ulong)(n % d));
+        return q128 <= ulong.MaxValue;
+    }
+
+    /// <summary>Signed hi:lo / d (d non-zero); false when the quotient does not fit in 64 bits.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static bool Idiv128(ulong hi, ulong lo, long d, out long q, out long r)
+    {
+        Int128 n = (Int128)(((UInt128)hi << 64) | lo);
+        (q, r) = (0, 0);
+        if (n == Int128.MinValue && d == -1) return false;
+        Int128 q128 = n / d, r128 = n % d;
+        if (q128 > long.MaxValue || q128 < long.MinValue) return false;
+        (q, r) = ((long)q128, (long)r128);
+        return true;
     }
 
     static void IdivH(Cpu c, in Instruction i)
@@ -128,11 +156,8 @@ public static unsafe partial class IntegerHandlers
                 WriteDxAx(s, z, (ulong)(lo / d), (ulong)(lo % d));
                 return;
             }
-            Int128 n = (Int128)(((UInt128)s->Gpr[2] << 64) | s->Gpr[0]);
-            if (n == Int128.MinValue && d == -1) throw new GuestSignalException(Signals.SIGFPE, FPE_INTDIV, i.IP);
-            Int128 q = n / d, r = n % d;
-            if (q > long.MaxValue || q < long.MinValue) throw new GuestSignalException(Signals.SIGFPE, FPE_INTDIV, i.IP);
-            WriteDxAx(s, z, (ulong)(long)q, (ulong)(long)r);
+            if (!Idiv128(s->Gpr[2], s->Gpr[0], d, out long q, out long r)) throw new GuestSignalException(Signals.SIGFPE, FPE_INTDIV, i.IP);
+            WriteDxAx(s, z, (ulong)q, (ulong)r);
             return;
         }
         long num;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Reg = Iced.Intel.Register;
 using Iced.Intel;
 using UniJit.Runtime.Memory;
@@ -87,13 +88,7 @@ public static unsafe partial class IntegerHandlers
             {
                 GuestMemory.PrepareWrite(dst, bytes);
                 byte* p = GuestMemory.Base + dst;
-                switch (z)
-                {
-                    case 1: new Span<byte>(p, checked((int)bytes)).Fill((byte)v); break;
-                    case 2: new Span<ushort>(p, checked((int)n)).Fill((ushort)v); break;
-                    case 4: new Span<uint>(p, checked((int)n)).Fill((uint)v); break;
-                    default: new Span<ulong>(p, checked((int)n)).Fill(v); break;
-                }
+                Fill(p, n, z, v);
                 s->Gpr[7] += bytes; s->Gpr[1] = 0;
                 return;
             }
@@ -105,6 +100,19 @@ public static unsafe partial class IntegerHandlers
             if (!rep) return;
             Advance(s, 1, -1, a32);
         }
+    }
+
+    /// <summary>n elements of z bytes, each v. Zero is the host's memset (NativeMemory.Clear); any other
+    /// value goes eight bytes at a time. Span.Fill and initblk are Vector&lt;T&gt; code, JIT-compiled in
+    /// every run instead of precompiled.</summary>
+    static void Fill(byte* p, ulong n, int z, ulong v)
+    {
+        ulong bytes = n * (ulong)z;
+        if (v == 0) { NativeMemory.Clear(p, (nuint)bytes); return; }
+        for (int w = z; w < 8; w *= 2) v |= v << (8 * w);
+        ulong k = 0;
+        for (; k + 8 <= bytes; k += 8) *(ulong*)(p + k) = v;
+        for (; k < bytes; k++) p[k] = (byte)(v >> (int)(8 * (k & 7)));
     }
 
     static void LodsH(Cpu c, in Instruction i)

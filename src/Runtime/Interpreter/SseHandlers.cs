@@ -145,6 +145,17 @@ public static unsafe partial class SseHandlers
     static void Bin(Code c, delegate*<V, V, V> f) => Row(c, Shape.Binary, (nint)f, false, &Binary);
     static void BinFp(Code c, delegate*<V, V, V> f) => Row(c, Shape.Binary, (nint)f, true, &BinaryFp);
     static void Imm(Code c, delegate*<V, V, byte, V> f) => Row(c, Shape.BinaryImm, (nint)f, false, &BinaryImm);
+
+    /// <summary>A row whose method is one host instruction only for a constant immediate (the IL tier's
+    /// case), with <paramref name="any"/> for the interpreter's run-time immediate: the intrinsic with a
+    /// variable immediate is RyuJIT's 256-way table, JIT-compiled in every run instead of precompiled.</summary>
+    static void Imm(Code c, delegate*<V, V, byte, V> f, delegate*<V, V, byte, V> any)
+    {
+        Row(c, Shape.BinaryImm, (nint)f, false, &BinaryAnyImm);
+        anyImm[(int)c] = (nint)any;
+    }
+
+    static readonly nint[] anyImm = new nint[codeCount];
     static void ImmFp(Code c, delegate*<V, V, byte, V> f) => Row(c, Shape.BinaryImm, (nint)f, true, &BinaryImmFp);
     static void Shift(Code c, delegate*<V, V, V> f) => Row(c, Shape.ShiftImm, (nint)f, false, &ShiftImm);
 
@@ -236,6 +247,14 @@ public static unsafe partial class SseHandlers
         V b = Src(s, in i, 1);
         V* d = X(s, i.Op0Register);
         *d = ((delegate*<V, V, byte, V>)ops[(int)i.Code])(*d, b, i.Immediate8);
+    }
+
+    static void BinaryAnyImm(Cpu cpu, in Instruction i)
+    {
+        var s = cpu.S;
+        V b = Src(s, in i, 1);
+        V* d = X(s, i.Op0Register);
+        *d = ((delegate*<V, V, byte, V>)anyImm[(int)i.Code])(*d, b, i.Immediate8);
     }
 
     static void BinaryImmFp(Cpu cpu, in Instruction i)

@@ -80,9 +80,9 @@ public static unsafe partial class SseHandlers
         Bin(Code.Punpckhwd_xmm_xmmm128, &SimdInt.Punpckhwd);
         Bin(Code.Punpckhdq_xmm_xmmm128, &SimdInt.Punpckhdq);
         Bin(Code.Punpckhqdq_xmm_xmmm128, &SimdInt.Punpckhqdq);
-        Imm(Code.Pshufd_xmm_xmmm128_imm8, &SimdShuffle.Pshufd);
-        Imm(Code.Pshufhw_xmm_xmmm128_imm8, &SimdShuffle.Pshufhw);
-        Imm(Code.Pshuflw_xmm_xmmm128_imm8, &SimdShuffle.Pshuflw);
+        Imm(Code.Pshufd_xmm_xmmm128_imm8, &SimdShuffle.Pshufd, &SimdShuffle.PshufdAnyImm);
+        Imm(Code.Pshufhw_xmm_xmmm128_imm8, &SimdShuffle.Pshufhw, &SimdShuffle.PshufhwAnyImm);
+        Imm(Code.Pshuflw_xmm_xmmm128_imm8, &SimdShuffle.Pshuflw, &SimdShuffle.PshuflwAnyImm);
 
         if (!Ssse3.IsSupported) return;
         Bin(Code.Pshufb_xmm_xmmm128, &SimdInt.Pshufb);
@@ -157,8 +157,8 @@ public static unsafe partial class SseHandlers
         Bin(Code.Unpckhps_xmm_xmmm128, &SimdShuffle.Unpckhps);
         Bin(Code.Unpcklpd_xmm_xmmm128, &SimdShuffle.Unpcklpd);
         Bin(Code.Unpckhpd_xmm_xmmm128, &SimdShuffle.Unpckhpd);
-        Imm(Code.Shufps_xmm_xmmm128_imm8, &SimdShuffle.Shufps);
-        Imm(Code.Shufpd_xmm_xmmm128_imm8, &SimdShuffle.Shufpd);
+        Imm(Code.Shufps_xmm_xmmm128_imm8, &SimdShuffle.Shufps, &SimdShuffle.ShufpsAnyImm);
+        Imm(Code.Shufpd_xmm_xmmm128_imm8, &SimdShuffle.Shufpd, &SimdShuffle.ShufpdAnyImm);
 
         if (!Sse3.IsSupported) return;
         BinFp(Code.Addsubps_xmm_xmmm128, &SimdFloat.Addsubps);

@@ -11,8 +11,8 @@ namespace UniJit.Runtime.Semantics;
 /// </summary>
 public static class SimdShuffle
 {
-    // The shuffles by an immediate are the host's own instructions: one instruction where the IL tier passes
-    // the immediate as a constant, RyuJIT's table of the 256 forms in the interpreter's handlers.
+    // The shuffles by an immediate are the host's own instructions where the IL tier passes the immediate
+    // as a constant; the interpreter takes the *AnyImm forms below.
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Shufps(V a, V b, byte imm) =>
         Sse.Shuffle(a.AsSingle(), b.AsSingle(), imm).AsByte();
 
@@ -27,6 +27,36 @@ public static class SimdShuffle
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pshufhw(V a, V b, byte imm) =>
         Sse2.ShuffleHigh(b.AsUInt16(), imm).AsByte();
+
+    // The same shuffles for an immediate known only at run time (the interpreter's), lane by lane.
+    public static V ShufpsAnyImm(V a, V b, byte imm)
+    {
+        Vector128<uint> x = a.AsUInt32(), y = b.AsUInt32();
+        return Vector128.Create(x.GetElement(imm & 3), x.GetElement((imm >> 2) & 3), y.GetElement((imm >> 4) & 3), y.GetElement(imm >> 6)).AsByte();
+    }
+
+    public static V ShufpdAnyImm(V a, V b, byte imm) =>
+        Vector128.Create(a.AsUInt64().GetElement(imm & 1), b.AsUInt64().GetElement((imm >> 1) & 1)).AsByte();
+
+    public static V PshufdAnyImm(V a, V b, byte imm)
+    {
+        var y = b.AsUInt32();
+        return Vector128.Create(y.GetElement(imm & 3), y.GetElement((imm >> 2) & 3), y.GetElement((imm >> 4) & 3), y.GetElement(imm >> 6)).AsByte();
+    }
+
+    public static V PshuflwAnyImm(V a, V b, byte imm)
+    {
+        var y = b.AsUInt16();
+        return Vector128.Create(y.GetElement(imm & 3), y.GetElement((imm >> 2) & 3), y.GetElement((imm >> 4) & 3), y.GetElement(imm >> 6),
+            y.GetElement(4), y.GetElement(5), y.GetElement(6), y.GetElement(7)).AsByte();
+    }
+
+    public static V PshufhwAnyImm(V a, V b, byte imm)
+    {
+        var y = b.AsUInt16();
+        return Vector128.Create(y.GetElement(0), y.GetElement(1), y.GetElement(2), y.GetElement(3),
+            y.GetElement(4 + (imm & 3)), y.GetElement(4 + ((imm >> 2) & 3)), y.GetElement(4 + ((imm >> 4) & 3)), y.GetElement(4 + (imm >> 6))).AsByte();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Unpcklps(V a, V b) => Sse.UnpackLow(a.AsSingle(), b.AsSingle()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Unpckhps(V a, V b) => Sse.UnpackHigh(a.AsSingle(), b.AsSingle()).AsByte();

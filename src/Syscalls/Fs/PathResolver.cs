@@ -20,7 +20,27 @@ namespace UniJit.Syscalls.Fs;
 public sealed unsafe class PathResolver
 {
     public const int AT_FDCWD = -100;
-    static readonly Encoding Bytes = Encoding.Latin1;
+    static class Bytes
+    {
+        // Encoding.Latin1's own code is vectorized over Vector<T>, which ReadyToRun never precompiles: its
+        // five methods were JIT-compiled in every run that names a path. These loops are the same mapping
+        // (a char above 0xFF becomes '?', as Latin1's encoder replaces it).
+        public static string GetString(byte[] b) => GetString(b, b.Length);
+
+        public static string GetString(byte[] b, int count) =>
+            string.Create(count, b, static (chars, bytes) => { for (int i = 0; i < chars.Length; i++) chars[i] = (char)bytes[i]; });
+
+        public static string GetString(byte* b, int count) =>
+            string.Create(count, (nint)b, static (chars, p) => { for (int i = 0; i < chars.Length; i++) chars[i] = (char)((byte*)p)[i]; });
+
+        public static byte[] GetBytes(string s)
+        {
+            var b = new byte[s.Length];
+            for (int i = 0; i < s.Length; i++) b[i] = s[i] <= 0xFF ? (byte)s[i] : (byte)'?';
+            return b;
+        }
+    }
+
     readonly Func<FdTable> fdTable;
     FdTable fds => fdTable();
     readonly string? root;

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using UniJit.Runtime.Dispatch;
 using UniJit.Runtime.Memory;
 using UniJit.Syscalls.Fs;
@@ -225,7 +224,7 @@ public static unsafe partial class ExecCalls
     static byte** ToCArray(List<string> items)
     {
         byte** a = (byte**)NativeMemory.AllocZeroed((nuint)(items.Count + 1) * 8);
-        for (int i = 0; i < items.Count; i++) a[i] = Guest.HostCStr(Encoding.Latin1.GetBytes(items[i]));
+        for (int i = 0; i < items.Count; i++) a[i] = Guest.HostCStr(PathResolver.Raw(items[i]));
         return a;
     }
 

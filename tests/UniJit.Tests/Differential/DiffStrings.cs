@@ -8,7 +8,7 @@ public static partial class DiffGroups
 {
     /// <summary>MOVS/STOS/LODS/CMPS/SCAS at every element size, without prefix, with REP, REPE and
     /// REPNE, forwards and backwards (DF), over the scratch area; RCX from 0 up; overlapping MOVS;
-    /// compared runs made equal for a while so that REPE/REPNE stop somewhere inside.</summary>
+    /// compared runs made equal for a while so that REPE/REPNE stop somewhere inside; STOS of zero, too.</summary>
     static IEnumerable<Draft> StringOps(CaseGen g)
     {
         string[] ops = ["movs", "stos", "lods", "cmps", "scas"];
@@ -22,6 +22,7 @@ public static partial class DiffGroups
             if (op is "movs" or "stos" or "lods" && prefix == 2) prefix = 1;
             var s = g.State();
             if (df) s.Rflags |= DF;
+            if (op == "stos" && g.Rng.Next(4) == 0) s.Gpr[0] = 0; // zeroing: the host's memset
             int elems = g.Rng.Next(4) == 0 ? 0 : g.Rng.Next(1, 48);
             ulong src = CaseGen.Data + (ulong)(df ? 0x1000 : 0x400) + (ulong)g.Rng.Next(0, 16);
             ulong dst = CaseGen.Data + (ulong)(df ? 0x1800 : 0xC00) + (ulong)g.Rng.Next(0, 16);
