@@ -20,7 +20,7 @@ namespace UniJit.Runtime.Interpreter;
 /// </summary>
 public static unsafe class MmxHandlers
 {
-    static readonly nint[] ops = new nint[Enum.GetValues<Code>().Length];
+    static readonly nint[] ops = new nint[HandlerTable.CodeCount];
 
     public static void Register()
     {

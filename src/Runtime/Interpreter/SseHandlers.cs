@@ -24,7 +24,7 @@ namespace UniJit.Runtime.Interpreter;
 /// </summary>
 public static unsafe partial class SseHandlers
 {
-    static readonly int codeCount = Enum.GetValues<Code>().Length;
+    const int codeCount = HandlerTable.CodeCount;
     /// <summary>The semantic method of each code's row (a function pointer whose type the shape knows).</summary>
     static readonly nint[] ops = new nint[codeCount];
     static readonly bool[] unaligned = new bool[codeCount];
@@ -81,7 +81,10 @@ public static unsafe partial class SseHandlers
             var code = (Code)c;
             if (code.Encoding() != EncodingKind.Legacy || code.Mnemonic() is Mnemonic.Monitor or Mnemonic.Mwait) continue;
             var feats = code.CpuidFeatures();
-            if (Array.IndexOf(feats, g) < 0) continue;
+            // A loop, not Array.IndexOf: that generic instance would be JIT-compiled at every start.
+            bool member = false;
+            foreach (var f in feats) member |= f == g;
+            if (!member) continue;
             // The MMX-register forms (SSSE3's pshufb mm, ...) count too: MMX is advertised (MmxHandlers).
             if (!HandlerTable.IsImplemented(code)) return false;
         }
