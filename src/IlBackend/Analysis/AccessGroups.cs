@@ -51,6 +51,7 @@ public sealed class AccessGroups
 
     sealed class Open
     {
+        public (Register seg, Register b, Register x, int scale) Key;
         public int Leader;
         public ulong LeaderDisp;
         /// <summary>How far RSP moved since the leader (pushes, pops, add/sub rsp, imm): only for RSP groups.</summary>
@@ -65,17 +66,26 @@ public sealed class AccessGroups
     public static AccessGroups Of(Instruction[] insns)
     {
         var result = new AccessGroups(insns.Length);
-        var open = new Dictionary<(Register seg, Register b, Register x, int scale), Open>();
-        void Close((Register seg, Register b, Register x, int scale) key)
+        // The open groups, a handful at most: a list searched by key (a Dictionary keyed by the tuple is
+        // CoreLib code that ReadyToRun does not precompile into UniJit's image).
+        var open = new List<Open>();
+        int Find((Register seg, Register b, Register x, int scale) key)
         {
-            var o = open[key];
-            open.Remove(key);
+            for (int i = 0; i < open.Count; i++)
+                if (open[i].Key == key) return i;
+            return -1;
+        }
+        void Close(int i)
+        {
+            var o = open[i];
+            var key = o.Key;
+            open.RemoveAt(i);
             if (o.Members.Count < 2) return;
             var g = new Group(key.seg, key.b, key.x, key.scale, o.LeaderDisp, o.Lo, (int)(o.Hi - o.Lo), o.Write);
             result.CheckBefore[o.Leader] = g;
             foreach (var m in o.Members) result.Member[m] = g;
         }
-        void CloseAll() { foreach (var key in open.Keys.ToList()) Close(key); }
+        void CloseAll() { while (open.Count > 0) Close(open.Count - 1); }
 
         for (int k = 0; k < insns.Length; k++)
         {
@@ -83,29 +93,32 @@ public sealed class AccessGroups
             if (RegisterUse.TouchesAll(in ins)) { CloseAll(); continue; }
             if (Access(in ins) is var (akey, disp, size, write))
             {
-                if (open.TryGetValue(akey, out var o))
+                int at = Find(akey);
+                Open? o = at >= 0 ? open[at] : null;
+                if (o != null)
                 {
                     long d = unchecked((long)(disp - o.LeaderDisp)) + o.Moved;
                     long lo = Math.Min(o.Lo, d), hi = Math.Max(o.Hi, d + size);
                     if (hi - lo <= MaxSpan) { o.Lo = lo; o.Hi = hi; o.Write |= write; o.Members.Add(k); }
-                    else { Close(akey); o = null; }
+                    else { Close(at); o = null; }
                 }
                 if (o == null)
                 {
-                    o = new Open { Leader = k, LeaderDisp = disp, Lo = 0, Hi = size, Write = write };
+                    o = new Open { Key = akey, Leader = k, LeaderDisp = disp, Lo = 0, Hi = size, Write = write };
                     o.Members.Add(k);
-                    open[akey] = o;
+                    open.Add(o);
                 }
                 result.Size[k] = size;
             }
             int written = RegisterUse.Of(in ins).written;
             if (written == 0) continue;
             long? moved = StackMove(in ins);
-            foreach (var key in open.Keys.ToList())
+            for (int i = open.Count - 1; i >= 0; i--)
             {
+                var key = open[i].Key;
                 // A push, pop or add/sub rsp keeps an RSP group: later members are relative to where RSP moved.
-                if (key.b == Register.RSP && key.x == Register.None && moved is { } m) { open[key].Moved += m; continue; }
-                if (Writes(written, key.b) || Writes(written, key.x)) Close(key);
+                if (key.b == Register.RSP && key.x == Register.None && moved is { } m) { open[i].Moved += m; continue; }
+                if (Writes(written, key.b) || Writes(written, key.x)) Close(i);
             }
         }
         CloseAll();

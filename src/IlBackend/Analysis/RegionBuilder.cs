@@ -9,7 +9,23 @@ public sealed class Region
 {
     public required Block Entry { get; init; }
     public required List<Block> Blocks { get; init; }
-    public int InstructionCount => Blocks.Sum(b => b.Insns.Length);
+    public int InstructionCount
+    {
+        get
+        {
+            int n = 0;
+            foreach (var b in Blocks) n += b.Insns.Length;
+            return n;
+        }
+    }
+
+    /// <summary>The region's blocks by start address.</summary>
+    public AddressMap<Block> ByStart()
+    {
+        var map = new AddressMap<Block>(Blocks.Count);
+        foreach (var b in Blocks) map[b.Start] = b;
+        return map;
+    }
 }
 
 /// <summary>
@@ -36,8 +52,10 @@ public static class RegionBuilder
     {
         bool Ran(Block b) => !executedOnly || b.ExecCount > 0 || b.Translated;
         var blocks = new List<Block> { entry };
-        var seen = new HashSet<ulong> { entry.Start };
-        var callees = new Queue<ulong>();
+        var seen = new AddressSet();
+        seen.Add(entry.Start);
+        var callees = new List<ulong>();
+        int nextCallee = 0;
         int count = entry.Insns.Length;
         Block? Get(ulong target)
         {
@@ -51,7 +69,7 @@ public static class RegionBuilder
         while (work.Count > 0)
         {
             var b = work.Dequeue();
-            if (RegionBuilder.DirectCall(b) is { } callee) callees.Enqueue(callee);
+            if (RegionBuilder.DirectCall(b) is { } callee) callees.Add(callee);
             foreach (var target in Successors(b))
             {
                 if (seen.Contains(target) || blocks.Count >= MaxBlocks) continue;
@@ -63,19 +81,20 @@ public static class RegionBuilder
             }
         }
         // Then small callees, each whole or not at all (their own calls are followed the same way).
-        while (callees.Count > 0)
+        while (nextCallee < callees.Count)
         {
-            ulong start = callees.Dequeue();
+            ulong start = callees[nextCallee++];
             if (seen.Contains(start) || executedOnly && !(cache.TryGet(start, out var first) && Ran(first))) continue;
             var body = new List<Block>();
-            var bodySeen = new HashSet<ulong> { start };
-            var pending = new Queue<ulong>();
-            pending.Enqueue(start);
+            var bodySeen = new AddressSet();
+            bodySeen.Add(start);
+            var pending = new List<ulong> { start };
+            int nextPending = 0;
             int size = 0;
             bool fits = true;
-            while (fits && pending.Count > 0)
+            while (fits && nextPending < pending.Count)
             {
-                ulong t = pending.Dequeue();
+                ulong t = pending[nextPending++];
                 if (seen.Contains(t)) continue;
                 if (Get(t) is not { } nb) { fits = false; break; }
                 body.Add(nb);
@@ -83,7 +102,7 @@ public static class RegionBuilder
                 fits = size <= MaxCalleeInstructions && body.Count <= MaxCalleeBlocks
                     && count + size <= MaxInstructions && blocks.Count + body.Count <= MaxBlocks;
                 foreach (var next in Successors(nb))
-                    if (bodySeen.Add(next)) pending.Enqueue(next);
+                    if (bodySeen.Add(next)) pending.Add(next);
             }
             if (!fits) continue;
             foreach (var nb in body)
@@ -91,7 +110,7 @@ public static class RegionBuilder
                 seen.Add(nb.Start);
                 blocks.Add(nb);
                 count += nb.Insns.Length;
-                if (DirectCall(nb) is { } inner) callees.Enqueue(inner);
+                if (DirectCall(nb) is { } inner) callees.Add(inner);
             }
         }
         return new Region { Entry = entry, Blocks = blocks };

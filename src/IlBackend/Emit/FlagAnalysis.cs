@@ -27,10 +27,12 @@ public static class FlagAnalysis
     public static Dictionary<Block, FlagNeed[]> Analyze(Region region, IReadOnlyDictionary<Block, List<ulong>> returnsTo,
         out HashSet<Block> storeOnEntry)
     {
-        var index = region.Blocks.ToDictionary(b => b.Start);
+        var index = region.ByStart();
         var (allIn, all) = Liveness(region, index, returnsTo, exitsRead: true);
         var (_, inner) = Liveness(region, index, returnsTo, exitsRead: false);
-        storeOnEntry = region.Blocks.Where(b => allIn[b]).ToHashSet();
+        storeOnEntry = new HashSet<Block>();
+        foreach (var b in region.Blocks)
+            if (allIn[b]) storeOnEntry.Add(b);
         var result = new Dictionary<Block, FlagNeed[]>();
         foreach (var b in region.Blocks)
         {
@@ -53,9 +55,10 @@ public static class FlagAnalysis
     /// <summary>Per-instruction liveness of the state's flags after each instruction; with
     /// <paramref name="exitsRead"/>, region exits count as readers.</summary>
     static (Dictionary<Block, bool> liveIn, Dictionary<Block, bool[]> live) Liveness(Region region,
-        Dictionary<ulong, Block> index, IReadOnlyDictionary<Block, List<ulong>> returnsTo, bool exitsRead)
+        AddressMap<Block> index, IReadOnlyDictionary<Block, List<ulong>> returnsTo, bool exitsRead)
     {
-        var liveIn = region.Blocks.ToDictionary(b => b, _ => false);
+        var liveIn = new Dictionary<Block, bool>(region.Blocks.Count);
+        foreach (var b in region.Blocks) liveIn[b] = false;
         bool changed = true;
         while (changed)
         {
@@ -86,7 +89,7 @@ public static class FlagAnalysis
 
     /// <summary>The region blocks control may reach from the end of <paramref name="b"/> without leaving:
     /// branch targets, a callee and the return address of a call, the blocks a ret branches to inline.</summary>
-    static IEnumerable<Block> InRegionSuccessors(Block b, Dictionary<ulong, Block> index, IReadOnlyDictionary<Block, List<ulong>> returnsTo)
+    static IEnumerable<Block> InRegionSuccessors(Block b, AddressMap<Block> index, IReadOnlyDictionary<Block, List<ulong>> returnsTo)
     {
         foreach (var t in RegionBuilder.Successors(b))
             if (index.TryGetValue(t, out var nb)) yield return nb;
@@ -96,7 +99,7 @@ public static class FlagAnalysis
                 if (index.TryGetValue(t, out var rb)) yield return rb;
     }
 
-    static bool LiveOut(Block b, Dictionary<ulong, Block> index, Dictionary<Block, bool> liveIn,
+    static bool LiveOut(Block b, AddressMap<Block> index, Dictionary<Block, bool> liveIn,
         IReadOnlyDictionary<Block, List<ulong>> returnsTo, bool exitsRead)
     {
         if (b.Insns.Length == 0) return true;

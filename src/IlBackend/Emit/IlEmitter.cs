@@ -28,7 +28,10 @@ public sealed class IlEmitter
     LocalBuilder? accessAddress, accessValue, vectorTemp;
     /// <summary>The address local a read-modify-write's read already checked for writing.</summary>
     LocalBuilder? writeChecked;
-    readonly List<(System.Reflection.Emit.Label at, ulong ip, Action? flags)> slowPaths = new();
+    // Lists of classes, not of value tuples: CoreLib's List of a value tuple is not precompiled into UniJit's image.
+    sealed record SlowPath(System.Reflection.Emit.Label At, ulong Ip, Action? Flags);
+    sealed record Crossing(System.Reflection.Emit.Label Cross, System.Reflection.Emit.Label Back, int Span, bool Write, ulong Ip, Action? Flags);
+    readonly List<SlowPath> slowPaths = new();
     /// <summary>Emits the store of flags an earlier instruction of the block left to the block's exits
     /// (<see cref="FlagNeed.Deferred"/>); a slow path taken now stores them too.</summary>
     public Action? PendingFlags;
@@ -53,7 +56,7 @@ public sealed class IlEmitter
             PageCheck(groupAddress!, 0, write, slow);
             PageCheck(groupAddress!, span - 1, write, slow);
             Il.Emit(OpCodes.Br, back);
-            slowPaths.Add((slow, ip2, flags));
+            slowPaths.Add(new(slow, ip2, flags));
         }
         crossings.Clear();
         foreach (var (at, address, flags) in slowPaths)
@@ -74,7 +77,7 @@ public sealed class IlEmitter
         CheckAccess?.Invoke();
         var slow = Il.DefineLabel();
         Il.Emit(OpCodes.Brtrue, slow);
-        slowPaths.Add((slow, FaultIp, PendingFlags));
+        slowPaths.Add(new(slow, FaultIp, PendingFlags));
     }
 
     public bool HasSlowPaths => slowPaths.Count > 0 || crossings.Count > 0;
@@ -96,7 +99,7 @@ public sealed class IlEmitter
     public void NewBlock() => alignedInGroup.Clear();
 
     LocalBuilder? groupAddress;
-    readonly List<(System.Reflection.Emit.Label cross, System.Reflection.Emit.Label back, int span, bool write, ulong ip, Action? flags)> crossings = new();
+    readonly List<Crossing> crossings = new();
 
     /// <summary>Checks, before the instruction it starts at changes anything, the accesses of
     /// <paramref name="group"/>: its span, from that instruction's address + <see cref="Analysis.AccessGroups.Group.First"/>,
@@ -113,7 +116,7 @@ public sealed class IlEmitter
         var back = Il.DefineLabel();
         BranchUnlessAllowed(g, span - 1, write, ~(long)GuestMemory.PageMask, cross);
         Il.MarkLabel(back);
-        crossings.Add((cross, back, span, write, FaultIp, PendingFlags));
+        crossings.Add(new(cross, back, span, write, FaultIp, PendingFlags));
     }
 
     /// <summary>Pushes the tag of the page that holds the address in <paramref name="a"/>.</summary>
@@ -188,11 +191,11 @@ public sealed class IlEmitter
     public void Call(MethodInfo m)
     {
         lock (prepared)
-            if (prepared.Add(m.MethodHandle.Value)) RuntimeHelpers.PrepareMethod(m.MethodHandle);
+            if (prepared.Add((ulong)m.MethodHandle.Value)) RuntimeHelpers.PrepareMethod(m.MethodHandle);
         Il.Emit(OpCodes.Call, m);
     }
 
-    static readonly HashSet<nint> prepared = new();
+    static readonly UniJit.IlBackend.Analysis.AddressSet prepared = new(256);
 
     /// <summary>Pushes the address of the state field at byte offset <paramref name="off"/>.</summary>
     public void LdStateAddr(int off)
@@ -427,7 +430,7 @@ public sealed class IlEmitter
                 Il.Emit(OpCodes.Conv_U8);
                 Il.Emit(OpCodes.And);
                 Il.Emit(OpCodes.Brtrue, slow);
-                slowPaths.Add((slow, FaultIp, PendingFlags));
+                slowPaths.Add(new(slow, FaultIp, PendingFlags));
             }
             LdHostPointer(a);
             return;
@@ -439,7 +442,7 @@ public sealed class IlEmitter
         BranchUnlessAllowed(a, n > 1 && !aligned16 ? n - 1 : 0, write,
             aligned16 ? ~(long)(GuestMemory.PageMask & ~15UL) : ~(long)GuestMemory.PageMask, slow);
         LdHostPointer(a);
-        slowPaths.Add((slow, FaultIp, PendingFlags));
+        slowPaths.Add(new(slow, FaultIp, PendingFlags));
     }
 
     /// <summary>Pushes the host pointer of the guest address in <paramref name="a"/>: the address itself when

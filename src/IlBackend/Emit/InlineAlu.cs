@@ -13,7 +13,7 @@ internal static class InlineAlu
         i.Mnemonic is Mnemonic.Add or Mnemonic.Sub or Mnemonic.And or Mnemonic.Or or Mnemonic.Xor or Mnemonic.Cmp or Mnemonic.Test
         && !i.HasLockPrefix && IlEmitter.IsGprOperand(in i, 0) && IlEmitter.IsGprOperand(in i, 1);
 
-    static readonly Dictionary<Mnemonic, MethodInfo> semantics = new()
+    static readonly UniJit.IlBackend.Analysis.MethodsBy<Mnemonic> semantics = new()
     {
         [Mnemonic.Add] = typeof(Alu).GetMethod(nameof(Alu.Add))!,
         [Mnemonic.Sub] = typeof(Alu).GetMethod(nameof(Alu.Sub))!,

@@ -19,7 +19,7 @@ internal static partial class InstEmit
         aluSbb = typeof(Alu).GetMethod(nameof(Alu.Sbb), aluCarryParameters)!, aluImul = AluMethod(nameof(Alu.Imul));
     static readonly MethodInfo aluAdcCarry = typeof(Alu).GetMethod(nameof(Alu.Adc), [.. aluCarryParameters, typeof(bool)])!,
         aluSbbCarry = typeof(Alu).GetMethod(nameof(Alu.Sbb), [.. aluCarryParameters, typeof(bool)])!;
-    static readonly Dictionary<Mnemonic, MethodInfo> shifts = new()
+    static readonly UniJit.IlBackend.Analysis.MethodsBy<Mnemonic> shifts = new()
     {
         [Mnemonic.Shl] = AluMethod(nameof(Alu.Shl)), [Mnemonic.Sal] = AluMethod(nameof(Alu.Shl)),
         [Mnemonic.Shr] = AluMethod(nameof(Alu.Shr)), [Mnemonic.Sar] = AluMethod(nameof(Alu.Sar)),

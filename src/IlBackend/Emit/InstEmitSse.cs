@@ -36,21 +36,21 @@ internal static unsafe partial class InstEmit
     /// <summary>The semantic methods behind the rows' function pointers, so that translated code can
     /// <c>call</c> them (which RyuJIT may inline: one host instruction for pcmpeqb) instead of a
     /// <c>calli</c> through the pointer.</summary>
-    static readonly Dictionary<nint, MethodInfo> rowMethods = RowMethods();
+    static readonly UniJit.IlBackend.Analysis.AddressMap<MethodInfo> rowMethods = RowMethods();
 
-    static Dictionary<nint, MethodInfo> RowMethods()
+    static UniJit.IlBackend.Analysis.AddressMap<MethodInfo> RowMethods()
     {
-        var d = new Dictionary<nint, MethodInfo>();
+        var d = new UniJit.IlBackend.Analysis.AddressMap<MethodInfo>(512);
         foreach (var t in new[] { typeof(SimdInt), typeof(SimdShuffle), typeof(SimdFloat), typeof(SimdConvert) })
             foreach (var m in t.GetMethods(BindingFlags.Public | BindingFlags.Static))
-                if (!m.IsGenericMethodDefinition) d.TryAdd(m.MethodHandle.GetFunctionPointer(), m);
+                if (!m.IsGenericMethodDefinition) d.TryAdd((ulong)m.MethodHandle.GetFunctionPointer(), m);
         return d;
     }
 
     /// <summary>Calls a row's semantic method: directly when it is known, else through its pointer.</summary>
     static void CallRow(C c, nint op, Type[] args, Type? result = null)
     {
-        if (rowMethods.TryGetValue(op, out var m)) { c.Em.Call(m); return; }
+        if (rowMethods.TryGetValue((ulong)op, out var m)) { c.Em.Call(m); return; }
         if (c.Em.Portable) throw new NotSupportedException("a semantic row without a method cannot be saved");
         c.Il.Emit(OpCodes.Ldc_I8, (long)op);
         c.Il.Emit(OpCodes.Conv_I);
@@ -67,7 +67,7 @@ internal static unsafe partial class InstEmit
     /// vector result goes to the destination XMM register, a ulong result to the destination general
     /// register. The comparisons, which do not make a region native, take <see cref="SseCalls"/>'
     /// versions in a region that is not (<see cref="comparesOutside"/>).</summary>
-    static readonly Dictionary<Code, MethodInfo> scalar = new()
+    static readonly UniJit.IlBackend.Analysis.MethodsBy<Code> scalar = new()
     {
         [Code.Addsd_xmm_xmmm64] = Nat(nameof(SseNative.Addsd)),
         [Code.Subsd_xmm_xmmm64] = Nat(nameof(SseNative.Subsd)),
@@ -99,7 +99,7 @@ internal static unsafe partial class InstEmit
         [Code.Cvtsd2ss_xmm_xmmm64] = Nat(nameof(SseNative.Cvtsd2ss)),
     };
 
-    static readonly Dictionary<Code, MethodInfo> comparesOutside = new()
+    static readonly UniJit.IlBackend.Analysis.MethodsBy<Code> comparesOutside = new()
     {
         [Code.Ucomisd_xmm_xmmm64] = Sc(nameof(SseCalls.Ucomisd)),
         [Code.Comisd_xmm_xmmm64] = Sc(nameof(SseCalls.Comisd)),
@@ -240,7 +240,7 @@ internal static unsafe partial class InstEmit
                 c.MayFault(in i);
                 c.LoadXmm(i.Op0Register);
                 XmmSource(c, in i, 1, unaligned);
-                if (SseNative.Ordered.TryGetValue(op, out var ordered)) c.Em.Call(typeof(SseNative).GetMethod(ordered)!);
+                if (SseNative.Ordered.TryGetValue((ulong)op, out var ordered)) c.Em.Call(typeof(SseNative).GetMethod(ordered)!);
                 else CallRow(c, op, [typeof(V), typeof(V)]);
                 break;
             case SseHandlers.Shape.BinaryImm when i.OpCount == 3 && i.Op2Kind == OpKind.Immediate8 && IsXmm(in i, 0):

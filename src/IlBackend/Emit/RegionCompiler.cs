@@ -71,8 +71,15 @@ public sealed unsafe class RegionCompiler : ICompiler
         return new CompiledRegion(code, region.InstructionCount, c.IlSize)
         {
             JitTime = jit,
-            Others = c.Entries.Skip(1).Select((b, k) => new CompiledRegion(code, 0, 0) { Entry = b, EntryIndex = k + 1 }).ToArray(),
+            Others = OtherEntries(code, c.Entries),
         };
+    }
+
+    static CompiledRegion[] OtherEntries(RegionCode code, List<Block> entries)
+    {
+        var others = new CompiledRegion[entries.Count - 1];
+        for (int k = 1; k < entries.Count; k++) others[k - 1] = new CompiledRegion(code, 0, 0) { Entry = entries[k], EntryIndex = k };
+        return others;
     }
 
     /// <summary>The general registers (bit n = register n, of those in <paramref name="used"/>) a region keeps in
@@ -85,19 +92,21 @@ public sealed unsafe class RegionCompiler : ICompiler
         readonly DynamicMethod? method;
         readonly IlEmitter em;
         readonly ILGenerator il;
-        readonly Dictionary<ulong, Label> labels = new();
-        readonly List<Instruction> fallbackInsns = new();
+        readonly AddressMap<Label> labels = new(64);
+        // An array and a count, not a List<Instruction>: that CoreLib instantiation is not precompiled.
+        Instruction[] fallbackInsns = new Instruction[8];
+        int fallbackCount;
         readonly Dictionary<Block, FlagNeed[]> flagsNeeded;
         /// <summary>Blocks whose start an exit may read the flags from: a branch into one stores the
         /// deferred flags of the block it leaves.</summary>
         readonly HashSet<Block> storeOnEntry;
-        readonly Dictionary<ulong, Block> blockAt;
+        readonly AddressMap<Block> blockAt;
         readonly LocalBuilder next, curIp, icount;
         /// <summary>XMM registers named by the region's instructions live in vector locals, loaded at
         /// entry and after handler calls that write them; those the region writes are stored back at
         /// every exit and before every handler call (which may read them).</summary>
         readonly LocalBuilder?[] xmm = new LocalBuilder?[16];
-        static readonly int xmmOffset = (int)System.Runtime.InteropServices.Marshal.OffsetOf<CpuState>(nameof(CpuState.Xmm));
+        static readonly int xmmOffset = StateLayout.Xmm;
         public readonly LocalBuilder Fa, Fb, Fr;
         /// <summary>The flags word of the last comparison of a native region (<see cref="FusionKind.Fp"/>).</summary>
         public readonly LocalBuilder FpFlags;
@@ -109,7 +118,7 @@ public sealed unsafe class RegionCompiler : ICompiler
 
         readonly GuestProcess? process;
         readonly List<ulong> linkTargets = new();
-        readonly Dictionary<ulong, int> linkSlots = new();
+        readonly AddressMap<int> linkSlots = new();
         LocalBuilder linkSlot = null!;
 
         /// <summary>A region to translate: into a DynamicMethod for this process, or (with
@@ -153,7 +162,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             flagsNeeded = FlagAnalysis.Analyze(region, returnsTo, out storeOnEntry);
             em.CheckAccess = CheckAccess;
             foreach (var b in region.Blocks) labels[b.Start] = il.DefineLabel();
-            blockAt = region.Blocks.ToDictionary(b => b.Start);
+            blockAt = region.ByStart();
             Entries.Add(region.Entry);
             foreach (var b in region.Blocks)
                 if (b.Insns.Length > 0 && b.Insns[^1].FlowControl is FlowControl.Call or FlowControl.IndirectCall
@@ -164,7 +173,11 @@ public sealed unsafe class RegionCompiler : ICompiler
 
         /// <summary>Each block's access groups (<see cref="AccessGroups"/>), with the index of its first
         /// instruction in them.</summary>
-        readonly Dictionary<Block, (AccessGroups Groups, int First)> groupsOf;
+        readonly Dictionary<Block, GroupsAt> groupsOf;
+
+        /// <summary>A block's groups and the index of its first instruction in them (a class: CoreLib's
+        /// Dictionary of a value tuple is not precompiled into UniJit's image).</summary>
+        sealed record GroupsAt(AccessGroups Groups, int First);
 
         /// <summary>Groups the accesses of each chain of blocks: a block that only one in-region branch or
         /// fall-through reaches (not an entry, no other branch, call or return targets it) goes on with the
@@ -175,13 +188,13 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// the group's first member and the interpreter runs on from there, as for any refused check.
         /// CPython's handlers test for errors and go on with the same frame and stack (<c>test; je error</c>),
         /// which used to start new checks of the same bases after every such test.</summary>
-        Dictionary<Block, (AccessGroups, int)> GroupAccesses()
+        Dictionary<Block, GroupsAt> GroupAccesses()
         {
-            var reached = new Dictionary<ulong, int>();
+            var reached = new AddressMap<int>(region.Blocks.Count);
             void Reach(ulong t) => reached[t] = reached.GetValueOrDefault(t) + 1;
             foreach (var b in region.Blocks)
             {
-                foreach (var t in RegionBuilder.Successors(b).Distinct()) Reach(t);
+                foreach (var t in DistinctSuccessors(b)) Reach(t);
                 if (RegionBuilder.DirectCall(b) is { } callee) Reach(callee);
             }
             foreach (var targets in returnsTo.Values)
@@ -201,21 +214,42 @@ public sealed unsafe class RegionCompiler : ICompiler
                     && last.Op0Kind == OpKind.NearBranch64 && Continues(last.NearBranchTarget, out var t)) next = t;
                 if (next != null && next != b && from.Add(next)) onto[b] = next;
             }
-            var result = new Dictionary<Block, (AccessGroups, int)>();
+            var result = new Dictionary<Block, GroupsAt>();
             foreach (var head in region.Blocks)
             {
                 if (from.Contains(head)) continue;
                 var chain = new List<Block> { head };
                 var seen = new HashSet<Block> { head };
                 while (onto.TryGetValue(chain[^1], out var n) && seen.Add(n)) chain.Add(n);
-                var groups = AccessGroups.Of(chain.Count == 1 ? head.Insns : chain.SelectMany(c => c.Insns).ToArray());
+                var groups = AccessGroups.Of(chain.Count == 1 ? head.Insns : Concat(chain));
                 int first = 0;
-                foreach (var c in chain) { result[c] = (groups, first); first += c.Insns.Length; }
+                foreach (var c in chain) { result[c] = new(groups, first); first += c.Insns.Length; }
             }
             // A cycle of such blocks alone (no head leads into it): each block by itself.
             foreach (var b in region.Blocks)
-                if (!result.ContainsKey(b)) result[b] = (AccessGroups.Of(b.Insns), 0);
+                if (!result.ContainsKey(b)) result[b] = new(AccessGroups.Of(b.Insns), 0);
             return result;
+        }
+
+        /// <summary>The instructions of <paramref name="chain"/>'s blocks, in order.</summary>
+        static Instruction[] Concat(List<Block> chain)
+        {
+            int n = 0;
+            foreach (var c in chain) n += c.Insns.Length;
+            var all = new Instruction[n];
+            n = 0;
+            foreach (var c in chain) { c.Insns.CopyTo(all, n); n += c.Insns.Length; }
+            return all;
+        }
+
+        /// <summary><see cref="RegionBuilder.Successors"/> without repeats (a jcc to the next instruction names
+        /// its fall-through twice).</summary>
+        static List<ulong> DistinctSuccessors(Block b)
+        {
+            var list = new List<ulong>(2);
+            foreach (var t in RegionBuilder.Successors(b))
+                if (!list.Contains(t)) list.Add(t);
+            return list;
         }
 
         /// <summary>Where the method may be entered: the region's start, then the blocks its calls return
@@ -234,10 +268,10 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// whose range of addresses (target to source) holds it. Blocks outside loops are not in it.</summary>
         static Dictionary<Block, int> LoopDepth(Region region)
         {
-            var blockAt = region.Blocks.ToDictionary(b => b.Start);
+            var blockAt = region.ByStart();
             var result = new Dictionary<Block, int>();
             foreach (var b in region.Blocks)
-                foreach (var t in RegionBuilder.Successors(b).Distinct())
+                foreach (var t in DistinctSuccessors(b))
                     if (t <= b.Start && blockAt.ContainsKey(t))
                         foreach (var o in region.Blocks)
                             if (o.Start >= t && o.Start <= b.Start) result[o] = result.GetValueOrDefault(o) + 1;
@@ -250,8 +284,14 @@ public sealed unsafe class RegionCompiler : ICompiler
         static bool MostlyLoops(Region region)
         {
             var depth = LoopDepth(region);
-            var inLoops = region.Blocks.Where(depth.ContainsKey).SelectMany(b => b.Insns.Select(i => i.IP)).ToHashSet();
-            var all = region.Blocks.SelectMany(b => b.Insns.Select(i => i.IP)).ToHashSet();
+            var inLoops = new AddressSet(64);
+            var all = new AddressSet(64);
+            foreach (var b in region.Blocks)
+                foreach (var i in b.Insns)
+                {
+                    all.Add(i.IP);
+                    if (depth.ContainsKey(b)) inLoops.Add(i.IP);
+                }
             return inLoops.Count > 0 && 2 * inLoops.Count >= all.Count;
         }
 
@@ -309,7 +349,7 @@ public sealed unsafe class RegionCompiler : ICompiler
 
         static Dictionary<Block, List<ulong>> ReturnTargets(Region region)
         {
-            var index = region.Blocks.ToDictionary(b => b.Start);
+            var index = region.ByStart();
             var result = new Dictionary<Block, List<ulong>>();
             foreach (var call in region.Blocks)
             {
@@ -344,7 +384,9 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Stloc, t);
             var exit = il.DefineLabel();
             // Storing deferred flags is never wrong, only work: once here for every way out.
-            if (targets.Any(NeedsFlagsAt)) { pendingFlags!(); pendingFlags = null; em.PendingFlags = null; }
+            bool anyNeeds = false;
+            foreach (var k in targets) anyNeeds |= NeedsFlagsAt(k);
+            if (anyNeeds) { pendingFlags!(); pendingFlags = null; em.PendingFlags = null; }
             LdAttention();
             il.Emit(OpCodes.Brtrue, exit);
             foreach (var k in targets)
@@ -483,7 +525,9 @@ public sealed unsafe class RegionCompiler : ICompiler
             {
                 em.LdStateAddr(StateLayout.EntryIndex);
                 il.Emit(OpCodes.Ldind_I4);
-                il.Emit(OpCodes.Switch, Entries.Select(b => labels[b.Start]).ToArray());
+                var entryLabels = new Label[Entries.Count];
+                for (int k = 0; k < entryLabels.Length; k++) entryLabels[k] = labels[Entries[k].Start];
+                il.Emit(OpCodes.Switch, entryLabels);
             }
             // No exception handler: a region with a catch keeps every local the catch reads in the stack
             // frame, and those are the guest registers. Nothing inline throws (a memory access or an
@@ -621,13 +665,21 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Ret);
             IlSize = il.ILOffset;
             if (method == null) return null;
-            var ctx = new RegionContext(fallbackInsns.ToArray(), linkTargets.Count, process!);
+            var ctx = new RegionContext(Fallbacks, linkTargets.Count, process!);
             return (RegionCode)method.CreateDelegate(typeof(RegionCode), ctx);
         }
 
         /// <summary>The instructions run by their interpreter handlers, in the order the code indexes
         /// <see cref="RegionContext.Insns"/> (known once emitted).</summary>
-        public IEnumerable<Instruction> Fallbacks => fallbackInsns;
+        public Instruction[] Fallbacks
+        {
+            get
+            {
+                var a = new Instruction[fallbackCount];
+                Array.Copy(fallbackInsns, a, fallbackCount);
+                return a;
+            }
+        }
         /// <summary>How many exits with a known target the code has (<see cref="RegionContext.Links"/>).</summary>
         public int LinkCount => linkTargets.Count;
 
@@ -655,10 +707,16 @@ public sealed unsafe class RegionCompiler : ICompiler
                 }
             }
             uses[4] = int.MaxValue;
-            var hot = Enumerable.Range(0, 16).Where(r => (used & (1 << r)) != 0)
-                .OrderByDescending(r => uses[r]).ThenBy(r => r).Take(MaxLocalRegisters);
+            // The MaxLocalRegisters most used (ties: the lower register number) stay in locals.
             int cold = used;
-            foreach (var r in hot) cold &= ~(1 << r);
+            for (int taken = 0; taken < MaxLocalRegisters; taken++)
+            {
+                int best = -1;
+                for (int r = 0; r < 16; r++)
+                    if ((cold & (1 << r)) != 0 && (best < 0 || uses[r] > uses[best])) best = r;
+                if (best < 0) break;
+                cold &= ~(1 << best);
+            }
             return cold;
         }
 
@@ -855,8 +913,9 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// <summary>Runs the instruction through its interpreter handler.</summary>
         void EmitFallback(in Instruction ins, out bool ended)
         {
-            int index = fallbackInsns.Count;
-            fallbackInsns.Add(ins);
+            int index = fallbackCount++;
+            if (index == fallbackInsns.Length) Array.Resize(ref fallbackInsns, 2 * index);
+            fallbackInsns[index] = ins;
             if (CountInstructions && (int)ins.Code < FallbackSlots)
             {
                 il.Emit(OpCodes.Ldsfld, typeof(RegionCompiler).GetField(nameof(FallbackRuns))!);

@@ -123,12 +123,12 @@ public static unsafe class SseNative
     static V InOrder(delegate*<V, V, V> f, V a, V b) => f(a, b);
 
     /// <summary>The packed rows above, by the semantic method they stand for.</summary>
-    public static readonly Dictionary<nint, string> Ordered = new()
+    public static readonly UniJit.IlBackend.Analysis.AddressMap<string> Ordered = new()
     {
-        [(nint)(delegate*<V, V, V>)&SimdFloat.Addps] = nameof(Addps),
-        [(nint)(delegate*<V, V, V>)&SimdFloat.Mulps] = nameof(Mulps),
-        [(nint)(delegate*<V, V, V>)&SimdFloat.Addpd] = nameof(Addpd),
-        [(nint)(delegate*<V, V, V>)&SimdFloat.Mulpd] = nameof(Mulpd),
+        [(ulong)(nint)(delegate*<V, V, V>)&SimdFloat.Addps] = nameof(Addps),
+        [(ulong)(nint)(delegate*<V, V, V>)&SimdFloat.Mulps] = nameof(Mulps),
+        [(ulong)(nint)(delegate*<V, V, V>)&SimdFloat.Addpd] = nameof(Addpd),
+        [(ulong)(nint)(delegate*<V, V, V>)&SimdFloat.Mulpd] = nameof(Mulpd),
     };
 
     // ---- compares: ZF, PF, CF (unordered 111, less 001, equal 100, greater 000); OF, SF, AF 0 ----

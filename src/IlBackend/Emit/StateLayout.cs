@@ -1,25 +1,35 @@
-using System.Runtime.InteropServices;
 using UniJit.Runtime.State;
 
 namespace UniJit.IlBackend.Emit;
 
-/// <summary>Byte offsets of <see cref="CpuState"/> fields, for IL that addresses the state through its pointer.</summary>
-public static class StateLayout
+/// <summary>Byte offsets of <see cref="CpuState"/> fields, for IL that addresses the state through its pointer.
+/// Taken from field addresses in a local state (Marshal.OffsetOf is reflection, and a generic method
+/// JIT-compiled at the first region compile of every run).</summary>
+public static unsafe class StateLayout
 {
-    public static readonly int Gpr = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Gpr));
-    public static readonly int Rflags = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Rflags));
-    public static readonly int Rip = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Rip));
-    public static readonly int FsBase = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.FsBase));
-    public static readonly int GsBase = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.GsBase));
-    public static readonly int Attention = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Attention));
-    public static readonly int HandlerIp = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.HandlerIp));
-    public static readonly int EntryIndex = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.EntryIndex));
-    public static readonly int Retry = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Retry));
-    public static readonly int InstructionCount = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.InstructionCount));
-    public static readonly int Mxcsr = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Mxcsr));
-    public static readonly int FpHeld = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.FpHeld));
-    public static readonly int Fpu = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.Fpu));
-    public static readonly int FpuControl = Fpu + (int)Marshal.OffsetOf<X87State>(nameof(X87State.Control));
-    public static readonly int FpuStatus = Fpu + (int)Marshal.OffsetOf<X87State>(nameof(X87State.Status));
-    public static readonly int ChainHits = (int)Marshal.OffsetOf<CpuState>(nameof(CpuState.ChainHits));
+    public static readonly int Gpr, Rflags, Rip, FsBase, GsBase, Attention, HandlerIp, EntryIndex, Retry,
+        InstructionCount, Mxcsr, FpHeld, Fpu, FpuControl, FpuStatus, ChainHits, Xmm;
+
+    static StateLayout()
+    {
+        CpuState s = default;
+        byte* b = (byte*)&s;
+        Gpr = (int)((byte*)s.Gpr - b);
+        Rflags = (int)((byte*)&s.Rflags - b);
+        Rip = (int)((byte*)&s.Rip - b);
+        FsBase = (int)((byte*)&s.FsBase - b);
+        GsBase = (int)((byte*)&s.GsBase - b);
+        Attention = (int)((byte*)&s.Attention - b);
+        HandlerIp = (int)((byte*)&s.HandlerIp - b);
+        EntryIndex = (int)((byte*)&s.EntryIndex - b);
+        Retry = (int)((byte*)&s.Retry - b);
+        InstructionCount = (int)((byte*)&s.InstructionCount - b);
+        Mxcsr = (int)((byte*)&s.Mxcsr - b);
+        FpHeld = (int)((byte*)&s.FpHeld - b);
+        Fpu = (int)((byte*)&s.Fpu - b);
+        FpuControl = (int)((byte*)&s.Fpu.Control - b);
+        FpuStatus = (int)((byte*)&s.Fpu.Status - b);
+        ChainHits = (int)((byte*)&s.ChainHits - b);
+        Xmm = (int)((byte*)s.Xmm - b);
+    }
 }
