@@ -37,7 +37,11 @@ public sealed unsafe class TranslationCache
 
     public readonly string Directory;
     readonly List<Layer> layers = new();
-    readonly Dictionary<ulong, List<(Layer Layer, int Method, int Entry)>> entries = new();
+    readonly Dictionary<ulong, List<SavedEntry>> entries = new();
+
+    /// <summary>A saved method's entry: its layer, method index and entry index (a class: CoreLib's List of a
+    /// value tuple is not precompiled into UniJit's image).</summary>
+    sealed record SavedEntry(Layer Layer, int Method, int Entry);
     readonly List<RegionRecipe> recorded = new();
     readonly object gate = new();
     public long Bound;
@@ -107,7 +111,7 @@ public sealed unsafe class TranslationCache
                 for (int k = 0; k < recipes.Entries[m].Length; k++)
                 {
                     if (!cache.entries.TryGetValue(recipes.Entries[m][k], out var list)) cache.entries[recipes.Entries[m][k]] = list = new();
-                    list.Add((layer, m, k));
+                    list.Add(new(layer, m, k));
                 }
         }
         return cache;
@@ -131,7 +135,7 @@ public sealed unsafe class TranslationCache
     /// <summary>Time spent binding saved regions (checking bytes, loading images, making delegates).</summary>
     public TimeSpan BindTime;
 
-    CompiledRegion? BindLocked(GuestProcess process, Block block, List<(Layer Layer, int Method, int Entry)> list)
+    CompiledRegion? BindLocked(GuestProcess process, Block block, List<SavedEntry> list)
     {
         foreach (var (layer, m, k) in list)
         {
@@ -217,23 +221,34 @@ public sealed unsafe class TranslationCache
                 try { System.IO.Directory.Delete(d, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    static (string, int) Identity(RegionRecipe r)
+    /// <summary>A region's addresses and a hash of its bytes, as one string (sets of strings are precompiled
+    /// CoreLib code; a set of value tuples was JIT-compiled at every save).</summary>
+    static string Identity(RegionRecipe r)
     {
         var h = new HashCode();
         foreach (var b in r.Bytes) h.AddBytes(b);
-        return (string.Join(',', r.Starts), h.ToHashCode());
+        var sb = new System.Text.StringBuilder();
+        foreach (var start in r.Starts) sb.Append(start).Append(',');
+        return sb.Append('#').Append(h.ToHashCode()).ToString();
     }
 
-    static RegionRecipe RecipeOf(Region region) => new()
+    static RegionRecipe RecipeOf(Region region)
     {
-        Starts = region.Blocks.Select(b => b.Start).ToArray(),
-        Bytes = region.Blocks.Select(b => new ReadOnlySpan<byte>(GuestMemory.Base + b.Start, (int)(b.End - b.Start)).ToArray()).ToArray(),
-    };
+        var starts = new ulong[region.Blocks.Count];
+        var bytes = new byte[region.Blocks.Count][];
+        for (int i = 0; i < starts.Length; i++)
+        {
+            var b = region.Blocks[i];
+            starts[i] = b.Start;
+            bytes[i] = new ReadOnlySpan<byte>(GuestMemory.Base + b.Start, (int)(b.End - b.Start)).ToArray();
+        }
+        return new RegionRecipe { Starts = starts, Bytes = bytes };
+    }
 
     /// <summary>The regions of the layers published after this run opened the cache.</summary>
-    HashSet<(string, int)> PublishedSinceOpen()
+    HashSet<string> PublishedSinceOpen()
     {
-        var known = new HashSet<(string, int)>();
+        var known = new HashSet<string>();
         if (!System.IO.Directory.Exists(Directory)) return known;
         var open = new HashSet<string>(layers.Select(l => l.Dll));
         foreach (var index in System.IO.Directory.GetFiles(Directory, "*.index"))
@@ -275,9 +290,13 @@ public sealed unsafe class TranslationCache
             // holds them. A block inside a region compiled in this run counts too: it was entered from the
             // dispatcher that often (a computed jump or return lands there), and the next run, which binds
             // only regions' entries, would interpret it again.
-            var covered = new HashSet<ulong>(recipes.Select(r => r.Starts[0]));
-            foreach (var b in process.Blocks.All.Where(b => b.Valid && b.Compiled == null && b.ExecCount >= WarmThreshold)
-                         .OrderByDescending(b => b.ExecCount).ToList())
+            var covered = new AddressSet(recipes.Count);
+            foreach (var r in recipes) covered.Add(r.Starts[0]);
+            var warmBlocks = new List<Block>();
+            foreach (var b in process.Blocks.All)
+                if (b.Valid && b.Compiled == null && b.ExecCount >= WarmThreshold) warmBlocks.Add(b);
+            warmBlocks.Sort((x, y) => y.ExecCount != x.ExecCount ? y.ExecCount.CompareTo(x.ExecCount) : x.Start.CompareTo(y.Start));
+            foreach (var b in warmBlocks)
             {
                 if (covered.Contains(b.Start)) continue;
                 var region = RegionBuilder.Build(process.Blocks, b, executedOnly: true);
@@ -301,7 +320,8 @@ public sealed unsafe class TranslationCache
                     replaces.Add(Path.GetFileName(layer.Dll)[..^".r2r.dll".Length]);
                 }
             // The same region twice (a run that started before another's build was published) is built once.
-            recipes = recipes.DistinctBy(Identity).ToList();
+            var distinct = new HashSet<string>();
+            recipes.RemoveAll(r => !distinct.Add(Identity(r)));
             if (!System.IO.Directory.Exists(Directory)) RemoveStale();
             System.IO.Directory.CreateDirectory(Directory);
             string id = $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Environment.ProcessId}";

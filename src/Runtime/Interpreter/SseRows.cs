@@ -100,7 +100,7 @@ public static unsafe partial class SseHandlers
         Bin(Code.Pabsw_xmm_xmmm128, &SimdInt.Pabsw);
         Bin(Code.Pabsd_xmm_xmmm128, &SimdInt.Pabsd);
         Bin(Code.Pmulhrsw_xmm_xmmm128, &SimdInt.Pmulhrsw);
-        Imm(Code.Palignr_xmm_xmmm128_imm8, &SimdInt.Palignr);
+        Imm(Code.Palignr_xmm_xmmm128_imm8, &SimdInt.Palignr, &SimdInt.PalignrAnyImm);
     }
 
     static void RegisterFloat()

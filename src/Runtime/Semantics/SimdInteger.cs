@@ -129,6 +129,19 @@ public static class SimdInt
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Palignr(V a, V b, byte imm) =>
         Ssse3.AlignRight(a.AsSByte(), b.AsSByte(), imm).AsByte();
 
+    /// <summary>palignr for an immediate known only at run time (the interpreter's): byte i of a:b (b the low
+    /// half) shifted right by imm bytes, zeros past a (see SimdShuffle's *AnyImm).</summary>
+    public static V PalignrAnyImm(V a, V b, byte imm)
+    {
+        V r = default;
+        for (int i = 0; i < 16; i++)
+        {
+            int k = i + imm;
+            r = r.WithElement(i, k < 16 ? b.GetElement(k) : k < 32 ? a.GetElement(k - 16) : (byte)0);
+        }
+        return r;
+    }
+
     // ---- SSE4.1 ----
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pminsb(V a, V b) => Sse41.Min(a.AsSByte(), b.AsSByte()).AsByte();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static V Pminsd(V a, V b) => Sse41.Min(a.AsInt32(), b.AsInt32()).AsByte();

@@ -241,7 +241,12 @@ public sealed class FdTable
     public int[] OpenFds()
     {
         lock (gate)
-            return Enumerable.Range(0, entries.Length).Where(i => entries[i].Used).ToArray();
+        {
+            var open = new List<int>();
+            for (int i = 0; i < entries.Length; i++)
+                if (entries[i].Used) open.Add(i);
+            return open.ToArray();
+        }
     }
 
     /// <summary>Closes every guest fd marked close-on-exec (for execve).</summary>
