@@ -324,7 +324,10 @@ public sealed unsafe class TranslationCache
             recipes.RemoveAll(r => !distinct.Add(Identity(r)));
             if (!System.IO.Directory.Exists(Directory)) RemoveStale();
             System.IO.Directory.CreateDirectory(Directory);
-            string id = $"{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Environment.ProcessId}";
+            // yyyyMMddHHmmssfff-pid, from integers (DateTime's custom format is JIT-compiled at each use).
+            var t = DateTime.UtcNow;
+            string id = t.Year.ToString("D4") + t.Month.ToString("D2") + t.Day.ToString("D2") + t.Hour.ToString("D2")
+                + t.Minute.ToString("D2") + t.Second.ToString("D2") + t.Millisecond.ToString("D3") + "-" + Environment.ProcessId.ToString();
             if (replaces.Count > 0) File.WriteAllLines(Path.Combine(Directory, id + ".replaces"), replaces);
             RegionRecipe.Write(Path.Combine(Directory, id + ".recipe"), recipes, built: false);
             CacheBuilder.Start(Directory, id, wait: Environment.GetEnvironmentVariable("UNIJIT_CACHE_WAIT") == "1");

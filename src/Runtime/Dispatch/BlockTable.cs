@@ -14,7 +14,7 @@ namespace UniJit.Runtime.Dispatch;
 public sealed class BlockTable
 {
     /// <summary>Marks a removed entry; its start is no guest address (not canonical).</summary>
-    static readonly Block removed = new(ulong.MaxValue, []);
+    static readonly Block removed = new(ulong.MaxValue, new Iced.Intel.Instruction[0]); // not [] (Array.Empty<Instruction> is JIT-compiled)
 
     Block?[] slots = new Block?[1 << 12];
     int used, live;

@@ -51,9 +51,11 @@ public static unsafe partial class IntegerHandlers
             ulong lo, hi; bool of;
             if (z == 8)
             {
-                long h = Math.BigMul(a, src, out long l);
-                lo = (ulong)l; hi = (ulong)h;
-                of = h != l >> 63;
+                // The signed high half from the unsigned product: subtract each negative factor's partner.
+                ulong hu = BigMul((ulong)a, (ulong)src, out ulong l);
+                long h = (long)hu - (a < 0 ? src : 0) - (src < 0 ? a : 0);
+                lo = l; hi = (ulong)h;
+                of = h != (long)l >> 63;
             }
             else
             {
@@ -110,11 +112,18 @@ public static unsafe partial class IntegerHandlers
     }
 
     // The 128-bit arithmetic lives in methods of its own: ReadyToRun does not precompile a method that
-    // touches UInt128/Int128 (their layout is not fixed across runtimes), and the handlers around them,
-    // run at every start (glibc's start-up divides), were JIT-compiled in every run.
+    // touches UInt128/Int128 (their layout is not fixed across runtimes) or BMI2, and the handlers around
+    // them, run at every start (glibc's start-up divides and multiplies), were JIT-compiled in every run.
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    static ulong BigMul(ulong a, ulong b, out ulong lo) => Math.BigMul(a, b, out lo);
+    /// <summary>a * b as hi:lo, from 32-bit halves (Math.BigMul's BMI2 path keeps a method from being precompiled).</summary>
+    static ulong BigMul(ulong a, ulong b, out ulong lo)
+    {
+        ulong al = (uint)a, ah = a >> 32, bl = (uint)b, bh = b >> 32;
+        ulong ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+        ulong mid = (ll >> 32) + (uint)lh + (uint)hl;
+        lo = (mid << 32) | (uint)ll;
+        return hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    }
 
     /// <summary>hi:lo / d (d non-zero); false when the quotient does not fit in 64 bits.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -15,6 +15,13 @@ namespace UniJit.Syscalls.Table;
 /// </summary>
 public static class SyscallTable
 {
+    // Rows without arguments share one empty array: for an empty params list the compiler calls
+    // Array.Empty<Arg>(), a CoreLib instantiation JIT-compiled at every start.
+    static readonly Arg[] none = new Arg[0];
+    static SyscallRow R(int nr, H? handler) => new(nr, Nr.Name(nr)!, handler, none);
+    static SyscallRow R(int nr, H? handler, Ret ret) => new(nr, Nr.Name(nr)!, handler, none, ret);
+    static SyscallRow Stub(int nr) => new(nr, Nr.Name(nr)!, ProcessCalls.NotYet, none) { Stub = true };
+    static SyscallRow NewFd(int nr, int cloexecArg, ulong bit) => new(nr, Nr.Name(nr)!, null, none, Ret.NewFd, cloexecArg, bit);
     static SyscallRow R(int nr, H? handler, params Arg[] args) => new(nr, Nr.Name(nr)!, handler, args);
     static SyscallRow R(int nr, H? handler, Ret ret, params Arg[] args) => new(nr, Nr.Name(nr)!, handler, args, ret);
     static SyscallRow Stub(int nr, params Arg[] args) => new(nr, Nr.Name(nr)!, ProcessCalls.NotYet, args) { Stub = true };
