@@ -36,21 +36,27 @@ internal static unsafe partial class InstEmit
     /// <summary>The semantic methods behind the rows' function pointers, so that translated code can
     /// <c>call</c> them (which RyuJIT may inline: one host instruction for pcmpeqb) instead of a
     /// <c>calli</c> through the pointer.</summary>
-    static readonly UniJit.IlBackend.Analysis.AddressMap<MethodInfo> rowMethods = RowMethods();
-
-    static UniJit.IlBackend.Analysis.AddressMap<MethodInfo> RowMethods()
+    /// <summary>Built on the first SSE row a region calls, not with the rest of this class's tables: listing
+    /// the four classes' ~500 methods and binding each one's code took ~1 ms of the first compile of every
+    /// run, SSE or not.</summary>
+    static class Rows
     {
-        var d = new UniJit.IlBackend.Analysis.AddressMap<MethodInfo>(512);
-        foreach (var t in new[] { typeof(SimdInt), typeof(SimdShuffle), typeof(SimdFloat), typeof(SimdConvert) })
-            foreach (var m in t.GetMethods(BindingFlags.Public | BindingFlags.Static))
-                if (!m.IsGenericMethodDefinition) d.TryAdd((ulong)m.MethodHandle.GetFunctionPointer(), m);
-        return d;
+        internal static readonly UniJit.IlBackend.Analysis.AddressMap<MethodInfo> Methods = RowMethods();
+
+        static UniJit.IlBackend.Analysis.AddressMap<MethodInfo> RowMethods()
+        {
+            var d = new UniJit.IlBackend.Analysis.AddressMap<MethodInfo>(512);
+            foreach (var t in new[] { typeof(SimdInt), typeof(SimdShuffle), typeof(SimdFloat), typeof(SimdConvert) })
+                foreach (var m in t.GetMethods(BindingFlags.Public | BindingFlags.Static))
+                    if (!m.IsGenericMethodDefinition) d.TryAdd((ulong)m.MethodHandle.GetFunctionPointer(), m);
+            return d;
+        }
     }
 
     /// <summary>Calls a row's semantic method: directly when it is known, else through its pointer.</summary>
     static void CallRow(C c, nint op, Type[] args, Type? result = null)
     {
-        if (rowMethods.TryGetValue((ulong)op, out var m)) { c.Em.Call(m); return; }
+        if (Rows.Methods.TryGetValue((ulong)op, out var m)) { c.Em.Call(m); return; }
         if (c.Em.Portable) throw new NotSupportedException("a semantic row without a method cannot be saved");
         c.Il.Emit(OpCodes.Ldc_I8, (long)op);
         c.Il.Emit(OpCodes.Conv_I);
