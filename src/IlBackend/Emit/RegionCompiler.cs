@@ -68,17 +68,29 @@ public sealed unsafe class RegionCompiler : ICompiler
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         code(null!, null);
         var jit = System.Diagnostics.Stopwatch.GetElapsedTime(t0);
-        return new CompiledRegion(code, region.InstructionCount, c.IlSize)
+        nint entryPoint = EntryPoint(code);
+        return new CompiledRegion(code, entryPoint, region.InstructionCount, c.IlSize)
         {
             JitTime = jit,
-            Others = OtherEntries(code, c.Entries),
+            Others = OtherEntries(code, entryPoint, c.Entries),
         };
     }
 
-    static CompiledRegion[] OtherEntries(RegionCode code, List<Block> entries)
+    /// <summary>The entry point a delegate to a DynamicMethod calls. A DynamicMethod has no method handle to
+    /// ask and IL cannot <c>ldftn</c> one, so it is read from the delegate: a delegate closed over the first
+    /// argument of a static method calls its <c>_methodPtr</c> with its <c>_target</c> as that argument
+    /// (CoreCLR's delegate layout, which RyuJIT's own delegate calls rely on).</summary>
+    static nint EntryPoint(RegionCode code) =>
+        methodPtr?.GetValue(code) is nint p && p != 0 ? p
+            : throw new InvalidOperationException("this .NET runtime's delegates have no _methodPtr: regions cannot chain");
+
+    static readonly System.Reflection.FieldInfo? methodPtr =
+        typeof(Delegate).GetField("_methodPtr", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
+
+    static CompiledRegion[] OtherEntries(RegionCode code, nint entryPoint, List<Block> entries)
     {
         var others = new CompiledRegion[entries.Count - 1];
-        for (int k = 1; k < entries.Count; k++) others[k - 1] = new CompiledRegion(code, 0, 0) { Entry = entries[k], EntryIndex = k };
+        for (int k = 1; k < entries.Count; k++) others[k - 1] = new CompiledRegion(code, entryPoint, 0, 0) { Entry = entries[k], EntryIndex = k };
         return others;
     }
 
@@ -117,6 +129,8 @@ public sealed unsafe class RegionCompiler : ICompiler
         public int IlSize;
 
         readonly GuestProcess? process;
+        /// <summary>A region method's parameters (the <see cref="RegionCode"/> delegate's, with the context first).</summary>
+        static readonly Type[] regionParameters = [typeof(RegionContext), typeof(Cpu), typeof(CpuState*)];
         readonly List<ulong> linkTargets = new();
         readonly AddressMap<int> linkSlots = new();
         LocalBuilder linkSlot = null!;
@@ -128,7 +142,7 @@ public sealed unsafe class RegionCompiler : ICompiler
         {
             this.region = region;
             this.process = process;
-            Type[] parameters = [typeof(RegionContext), typeof(Cpu), typeof(CpuState*)];
+            Type[] parameters = regionParameters;
             if (saveTo != null)
             {
                 il = saveTo.DefineMethod(name!, System.Reflection.MethodAttributes.Public | System.Reflection.MethodAttributes.Static,
@@ -653,11 +667,13 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Add);
             il.Emit(OpCodes.Stind_I8);
             il.Emit(OpCodes.Ldloc, cand);
-            il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.Code))!);
+            il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.Context))!);
             il.Emit(OpCodes.Ldarg_1);
             il.Emit(OpCodes.Ldarg_2);
+            il.Emit(OpCodes.Ldloc, cand);
+            il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.Method))!);
             il.Emit(OpCodes.Tailcall);
-            il.Emit(OpCodes.Callvirt, typeof(RegionCode).GetMethod("Invoke")!);
+            il.EmitCalli(OpCodes.Calli, System.Reflection.CallingConventions.Standard, typeof(void), regionParameters, null);
             il.Emit(OpCodes.Ret);
             il.MarkLabel(leavePlain);
             LeaveMxcsr();

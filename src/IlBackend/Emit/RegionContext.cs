@@ -29,6 +29,9 @@ public sealed class RegionContext(Instruction[] insns, int links, GuestProcess p
     }
 
     public readonly Instruction[] Insns = insns;
+    /// <summary>A saved region method's entry point, from its method handle, for the chained exits that call
+    /// it (<see cref="CompiledRegion.Method"/>).</summary>
+    public nint Entry;
     /// <summary>The host pointers translated code uses at every access (<see cref="IlEmitter.LoadPointers"/>):
     /// fields, not constants of the code, so that RyuJIT keeps each in a register or a stack slot.</summary>
     public readonly unsafe nint MemoryBase = (nint)UniJit.Runtime.Memory.GuestMemory.Base;

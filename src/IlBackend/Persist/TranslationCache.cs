@@ -149,7 +149,7 @@ public sealed unsafe class TranslationCache
                     layer.Type ??= Assembly.LoadFrom(layer.Dll).GetType("Regions", throwOnError: true)!;
                     layer.Methods ??= layer.Type.GetMethods(BindingFlags.Public | BindingFlags.Static).ToDictionary(x => x.Name);
                     var method = layer.Methods["r" + m];
-                    var ctx = new RegionContext(Decode(recipe), recipe.Links, process);
+                    var ctx = new RegionContext(Decode(recipe), recipe.Links, process) { Entry = method.MethodHandle.GetFunctionPointer() };
                     code = layer.Code[m] = method.CreateDelegate<RegionCode>(ctx);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
@@ -166,7 +166,7 @@ public sealed unsafe class TranslationCache
                     process.Blocks.AddDependency(block, p);
             }
             Bound++;
-            return new CompiledRegion(code, k == 0 ? recipe.Instructions : 0, 0) { EntryIndex = k };
+            return new CompiledRegion(code, ((RegionContext)code.Target!).Entry, k == 0 ? recipe.Instructions : 0, 0) { EntryIndex = k };
         }
         return null;
     }

@@ -6,9 +6,16 @@ namespace UniJit.Runtime.Dispatch;
 /// it leaves the region, and returns with the guest state (RIP included) stored in <see cref="CpuState"/>.</summary>
 public unsafe delegate void RegionCode(Cpu cpu, CpuState* s);
 
-public sealed class CompiledRegion(RegionCode code, int instructions, int ilBytes)
+public sealed class CompiledRegion(RegionCode code, nint method, int instructions, int ilBytes)
 {
+    /// <summary>How the dispatcher runs the region (and what keeps its code alive).</summary>
     public readonly RegionCode Code = code;
+    /// <summary>What a chained exit calls instead of <see cref="Code"/>: the method's entry point and the
+    /// context the delegate closes over. Reached from the exit's candidate region directly, they are one
+    /// dependent load closer to the indirect jump than the delegate's own fields (an extra load on that
+    /// path cost fib.py 4 %, docs/PERFORMANCE.md, nineteenth session).</summary>
+    public readonly nint Method = method != 0 ? method : throw new ArgumentException("a region needs its entry point", nameof(method));
+    public readonly object? Context = code.Target;
     public readonly int Instructions = instructions;
     public readonly int IlBytes = ilBytes;
     /// <summary>The block the region starts at; the region is dropped with it.</summary>
