@@ -66,7 +66,7 @@ public sealed unsafe class RegionCompiler : ICompiler
         foreach (var b in region.Blocks) b.Translated = true;
         Cache?.Record(region);
         var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        code(null!, null);
+        code(null!, null, 0);
         var jit = System.Diagnostics.Stopwatch.GetElapsedTime(t0);
         nint entryPoint = EntryPoint(code);
         return new CompiledRegion(code, entryPoint, region.InstructionCount, c.IlSize)
@@ -130,7 +130,7 @@ public sealed unsafe class RegionCompiler : ICompiler
 
         readonly GuestProcess? process;
         /// <summary>A region method's parameters (the <see cref="RegionCode"/> delegate's, with the context first).</summary>
-        static readonly Type[] regionParameters = [typeof(RegionContext), typeof(Cpu), typeof(CpuState*)];
+        static readonly Type[] regionParameters = [typeof(RegionContext), typeof(Cpu), typeof(CpuState*), typeof(int)];
         readonly List<ulong> linkTargets = new();
         readonly AddressMap<int> linkSlots = new();
         LocalBuilder linkSlot = null!;
@@ -270,7 +270,7 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// to. A callee that is not in the region returns through the dispatcher or a chained exit; without
         /// these entries the return address would be interpreted until it became hot and got a region of
         /// its own. The prologue loads the registers and branches to the entry the caller chose
-        /// (<see cref="CpuState.EntryIndex"/>). Any block may begin a run this way: a block's code
+        /// (its last argument, <see cref="CompiledRegion.EntryIndex"/>). Any block may begin a run this way: a block's code
         /// reads the flags from the state unless a producer in the same block precedes it, and an
         /// in-region branch stores whatever flags its target reads.</summary>
         public readonly List<Block> Entries = new();
@@ -537,8 +537,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             ReloadXmm();
             if (Entries.Count > 1)
             {
-                em.LdStateAddr(StateLayout.EntryIndex);
-                il.Emit(OpCodes.Ldind_I4);
+                il.Emit(OpCodes.Ldarg_3);
                 var entryLabels = new Label[Entries.Count];
                 for (int k = 0; k < entryLabels.Length; k++) entryLabels[k] = labels[Entries[k].Start];
                 il.Emit(OpCodes.Switch, entryLabels);
@@ -656,10 +655,6 @@ public sealed unsafe class RegionCompiler : ICompiler
                 LeaveMxcsr();
             }
             il.MarkLabel(chain);
-            em.LdStateAddr(StateLayout.EntryIndex);
-            il.Emit(OpCodes.Ldloc, cand);
-            il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.EntryIndex))!);
-            il.Emit(OpCodes.Stind_I4);
             em.LdStateAddr(StateLayout.ChainHits);
             il.Emit(OpCodes.Dup);
             il.Emit(OpCodes.Ldind_I8);
@@ -670,6 +665,8 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.Context))!);
             il.Emit(OpCodes.Ldarg_1);
             il.Emit(OpCodes.Ldarg_2);
+            il.Emit(OpCodes.Ldloc, cand);
+            il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.EntryIndex))!);
             il.Emit(OpCodes.Ldloc, cand);
             il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.Method))!);
             il.Emit(OpCodes.Tailcall);

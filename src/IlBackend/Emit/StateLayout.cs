@@ -7,7 +7,7 @@ namespace UniJit.IlBackend.Emit;
 /// JIT-compiled at the first region compile of every run).</summary>
 public static unsafe class StateLayout
 {
-    public static readonly int Gpr, Rflags, Rip, FsBase, GsBase, Attention, HandlerIp, EntryIndex, Retry,
+    public static readonly int Gpr, Rflags, Rip, FsBase, GsBase, Attention, HandlerIp, Retry,
         InstructionCount, Mxcsr, FpHeld, Fpu, FpuControl, FpuStatus, ChainHits, Xmm;
 
     static StateLayout()
@@ -21,7 +21,6 @@ public static unsafe class StateLayout
         GsBase = (int)((byte*)&s.GsBase - b);
         Attention = (int)((byte*)&s.Attention - b);
         HandlerIp = (int)((byte*)&s.HandlerIp - b);
-        EntryIndex = (int)((byte*)&s.EntryIndex - b);
         Retry = (int)((byte*)&s.Retry - b);
         InstructionCount = (int)((byte*)&s.InstructionCount - b);
         Mxcsr = (int)((byte*)&s.Mxcsr - b);

@@ -109,8 +109,7 @@ public sealed unsafe class GuestProcess
                 {
                     regionEntries++;
                     // Inside translated code only interpreter handlers throw, with the registers stored.
-                    s->EntryIndex = compiled.EntryIndex;
-                    try { compiled.Code(cpu, s); }
+                    try { compiled.Code(cpu, s, compiled.EntryIndex); }
                     catch (GuestFaultException f) { s->Rip = s->HandlerIp; Fault(cpu, s->Rip, f); }
                     catch (GuestSignalException g) { s->Rip = s->HandlerIp; Signal(cpu, g); }
                     continue;

@@ -4,7 +4,7 @@ namespace UniJit.Runtime.Dispatch;
 
 /// <summary>Translated code for a region that starts at a block: runs from that block's address until
 /// it leaves the region, and returns with the guest state (RIP included) stored in <see cref="CpuState"/>.</summary>
-public unsafe delegate void RegionCode(Cpu cpu, CpuState* s);
+public unsafe delegate void RegionCode(Cpu cpu, CpuState* s, int entry);
 
 public sealed class CompiledRegion(RegionCode code, nint method, int instructions, int ilBytes)
 {
@@ -30,8 +30,8 @@ public sealed class CompiledRegion(RegionCode code, nint method, int instruction
     /// <summary>False once the entry block is dropped (its page written, unmapped or re-protected):
     /// chained exits test this one field before they jump here.</summary>
     public volatile bool Valid = true;
-    /// <summary>Which of the method's entries this is (0: the region's start): the caller stores it in
-    /// <see cref="CpuState.EntryIndex"/> and the method's prologue branches to that block.</summary>
+    /// <summary>Which of the method's entries this is (0: the region's start): the caller passes it as the
+    /// method's last argument and the method's prologue branches to that block.</summary>
     public int EntryIndex;
     /// <summary>The region's other entries (blocks a call inside it returns to), published with it.</summary>
     public CompiledRegion[] Others = [];

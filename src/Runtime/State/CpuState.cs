@@ -48,10 +48,6 @@ public unsafe struct CpuState
     /// interpreter runs the instruction again and raises it.</summary>
     public int Retry;
 
-    /// <summary>The entry of a translated region's method to start at (<see cref="Dispatch.CompiledRegion.EntryIndex"/>),
-    /// stored by whoever calls it.</summary>
-    public int EntryIndex;
-
     /// <summary>Non-zero while translated code runs with the host MXCSR still holding the guest's (its flags
     /// still collecting) outside a region that runs floating point natively: such a region chains straight
     /// into the next with it set. A region that runs floating point natively clears it at entry and carries

@@ -19,7 +19,6 @@ public sealed class StateLayoutTests
         Assert.Equal(Of(nameof(CpuState.GsBase)), StateLayout.GsBase);
         Assert.Equal(Of(nameof(CpuState.Attention)), StateLayout.Attention);
         Assert.Equal(Of(nameof(CpuState.HandlerIp)), StateLayout.HandlerIp);
-        Assert.Equal(Of(nameof(CpuState.EntryIndex)), StateLayout.EntryIndex);
         Assert.Equal(Of(nameof(CpuState.Retry)), StateLayout.Retry);
         Assert.Equal(Of(nameof(CpuState.InstructionCount)), StateLayout.InstructionCount);
         Assert.Equal(Of(nameof(CpuState.Mxcsr)), StateLayout.Mxcsr);
