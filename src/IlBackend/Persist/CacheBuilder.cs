@@ -86,7 +86,7 @@ public static class CacheBuilder
             string replaces = Path.Combine(dir, id + ".replaces");
             if (File.Exists(replaces))
                 foreach (var old in File.ReadAllLines(replaces))
-                    foreach (var ext in new[] { ".index", ".r2r.dll" }) File.Delete(Path.Combine(dir, Path.GetFileName(old) + ext));
+                    foreach (var ext in new[] { ".index", ".r2r.dll", ".r2r.dll.map" }) File.Delete(Path.Combine(dir, Path.GetFileName(old) + ext));
             return 0;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

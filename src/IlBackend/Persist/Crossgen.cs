@@ -82,6 +82,9 @@ public static class Crossgen
             "--resilient",
             "--reference:" + Path.Combine(framework, "*.dll"),
         };
+        // UNIJIT_R2RMAP=1: crossgen2 also writes LAYER.r2r.dll.map (each region method's RVA), which
+        // bench/region-profile.py needs to name the samples perf takes in a layer.
+        if (Environment.GetEnvironmentVariable("UNIJIT_R2RMAP") == "1") args.Add("--map");
         foreach (var b in bubble ?? []) args.Add("--inputbubbleref:" + b);
         foreach (var d in referenceDirs.Select(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d))).Distinct())
             if (d != framework) args.Add("--reference:" + Path.Combine(d, "*.dll"));
