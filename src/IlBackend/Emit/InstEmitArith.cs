@@ -132,6 +132,7 @@ internal static partial class InstEmit
         Instruction ins = i;
         bool immCount = i.OpCount == 1 || i.Op1Kind is OpKind.Immediate8;
         int deferredCount = -1;
+        bool fusable = Fusion.Kind(in i) == FusionKind.Shift, kept = false;
         bool done = Rmw(c, in i, (z, addr) =>
         {
             int mask = z == 8 ? 63 : 31;
@@ -165,6 +166,8 @@ internal static partial class InstEmit
                         break;
                     }
                 }
+                // The result, for a jcc/setcc/cmov fused with the shift (Fusion.Kind).
+                if (fusable) { il.Emit(OpCodes.Dup); il.Emit(OpCodes.Stloc, c.Fr); kept = true; }
                 return;
             }
             if (!flagsLive && !c.FlagsDeferred && !immCount && m is Mnemonic.Shl or Mnemonic.Sal or Mnemonic.Shr or Mnemonic.Sar)
@@ -190,6 +193,13 @@ internal static partial class InstEmit
             c.Em.Call(shifts[m]);
         });
         if (deferredCount >= 0) c.DeferFlags(shifts[m], Operands.Size(in i, 0), c.Fa, constB: deferredCount);
+        // A shift by a non-zero constant has a Fusion.Kind, so the compiler leaves Producer as set here (other
+        // shifts keep the one before them: Iced says a shift by zero modifies no flags, and it modifies none).
+        if (fusable)
+        {
+            c.Producer = kept ? FusionKind.Shift : FusionKind.None;
+            c.ProducerSize = Operands.Size(in i, 0);
+        }
         return done;
     }
 

@@ -18,9 +18,10 @@ public static partial class DiffGroups
 
     /// <summary>One to three flag-producing register instructions (lazy flags of different kinds and
     /// sizes, some leaving CF alone), then a consumer: the consumer reads the flags the producers left.</summary>
-    static IEnumerable<Draft> ThenConsume(CaseGen g, int count, Mnemonic[] consumers)
+    static IEnumerable<Draft> ThenConsume(CaseGen g, int count, Mnemonic[] consumers, Code[]? from = null)
     {
         var consumerCodes = InstructionGen.CodesOf(consumers).ToArray();
+        var producerPool = from ?? producerCodes.Value;
         for (int n = 0; n < count; n++)
         {
             var s = g.State();
@@ -29,7 +30,7 @@ public static partial class DiffGroups
             int producers = 1 + g.Rng.Next(3);
             for (int p = 0; p < producers; p++)
             {
-                var d = InstructionGen.Draw(g, producerCodes.Value[g.Rng.Next(producerCodes.Value.Length)], state: s, allowMem: false);
+                var d = InstructionGen.Draw(g, producerPool[g.Rng.Next(producerPool.Length)], state: s, allowMem: false);
                 if (d is not { } x) continue;
                 // A producer that reads a flag an earlier one left undefined (SBB after BSF) would compare noise.
                 if ((ToRflags(x.Instr.RflagsRead) & undefinedNow) != 0) continue;
@@ -46,6 +47,42 @@ public static partial class DiffGroups
             ulong undefinedBefore = Compared & ~FlagInfo.DefinedAfter(code[..^cx.Code.Length]) | extra;
             if ((read & undefinedBefore) != 0) { n--; continue; }
             yield return new Draft(code, s, extra);
+        }
+    }
+
+    static readonly Lazy<Code[]> shiftCodes = new(() => InstructionGen.CodesOf(Mnemonic.Shl, Mnemonic.Sal, Mnemonic.Shr, Mnemonic.Sar)
+        .Where(c => !c.ToString().Contains("CL", StringComparison.Ordinal)).ToArray());
+
+    /// <summary>A shift of a register by a constant, then a condition on its result: the IL tier fuses je/jne/js/jns,
+    /// sete/setne/sets/setns and the cmovs of those with the shift (from the result, not the lazy flags), and
+    /// reads the others from the state. Some cases put a store to the stack between the two, which
+    /// keeps the flags in the state (the access's slow path would leave before the consumer).</summary>
+    static IEnumerable<Draft> ShiftThenCondition(CaseGen g)
+    {
+        foreach (var d in ThenConsume(g, 300, [.. SetccMnemonics, .. CmovccMnemonics], shiftCodes.Value)) yield return d;
+        for (int n = 0; n < 320; n++)
+        {
+            var s = g.State();
+            if (InstructionGen.Draw(g, shiftCodes.Value[g.Rng.Next(shiftCodes.Value.Length)], state: s, allowMem: false) is not { } sh
+                || sh.Instr.Op0Kind != OpKind.Register) { n--; continue; }
+            int cc = (n / 2 % 4) switch { 0 => 4, 1 => 5, 2 => 8, _ => 9 };
+            bool store = n % 2 == 1;
+            var (emit, _) = JccForms[cc];
+            var code = CaseGen.Assemble(a =>
+            {
+                var taken = a.CreateLabel();
+                var done = a.CreateLabel();
+                a.db(sh.Code);
+                if (store) a.mov(__qword_ptr[rsp - 64], r9);
+                emit(a, taken);
+                a.mov(r8d, 0x1111);
+                a.jmp(done);
+                a.Label(ref taken);
+                a.mov(r8d, 0x2222);
+                a.Label(ref done);
+                a.add(r9, r8);
+            });
+            yield return new Draft(code, s, ShiftUndefined(s, sh.Instr));
         }
     }
 
