@@ -8,10 +8,10 @@ namespace UniJit.IlBackend.Emit;
 /// Flag liveness over a region: for each inline flag-producing instruction, whether anything may
 /// read the flags it leaves in the state before they are overwritten. A jcc/setcc/cmov that the
 /// emitter fuses with the producer just before it reads the producer's operands, not the state,
-/// and so does not count, unless a memory access lies between them (its slow path leaves the region,
-/// and the interpreter then reads the state's flags). Region exits count as readers (the code after
-/// them is unknown). Other slow paths need nothing: the interpreter after them reads only flags that
-/// this liveness already finds live.
+/// and so does not count, except as an exit when a memory access lies between them (its slow path
+/// leaves the region, and the interpreter then reads the state's flags). Region exits count as readers
+/// (the code after them is unknown). Other slow paths need nothing: the interpreter after them reads
+/// only flags that this liveness already finds live.
 /// </summary>
 public static class FlagAnalysis
 {
@@ -65,7 +65,7 @@ public static class FlagAnalysis
             changed = false;
             foreach (var b in region.Blocks)
             {
-                bool v = LiveIn(b, LiveOut(b, index, liveIn, returnsTo, exitsRead));
+                bool v = LiveIn(b, LiveOut(b, index, liveIn, returnsTo, exitsRead), exitsRead);
                 if (v != liveIn[b]) { liveIn[b] = v; changed = true; }
             }
         }
@@ -78,7 +78,7 @@ public static class FlagAnalysis
             for (int k = b.Insns.Length - 1; k >= 0; k--)
             {
                 need[k] = live;
-                var (reads, writesAll) = Effect(b.Insns, k);
+                var (reads, writesAll) = Effect(b.Insns, k, exitsRead);
                 if (writesAll) live = false;
                 if (reads) live = true;
             }
@@ -119,11 +119,11 @@ public static class FlagAnalysis
         return live;
     }
 
-    static bool LiveIn(Block b, bool liveOut)
+    static bool LiveIn(Block b, bool liveOut, bool exitsRead)
     {
         for (int k = 0; k < b.Insns.Length; k++)
         {
-            var (reads, writesAll) = Effect(b.Insns, k);
+            var (reads, writesAll) = Effect(b.Insns, k, exitsRead);
             if (reads) return true;
             if (writesAll) return false;
         }
@@ -150,16 +150,18 @@ public static class FlagAnalysis
         return ins.StackPointerIncrement != 0;
     }
 
-    /// <summary>Whether instruction k reads the state's flags, and whether it overwrites all six.</summary>
-    static (bool reads, bool writesAll) Effect(Instruction[] insns, int k)
+    /// <summary>Whether instruction k reads the state's flags (with <paramref name="exitsRead"/>, also through an
+    /// exit on the way to it), and whether it overwrites all six.</summary>
+    static (bool reads, bool writesAll) Effect(Instruction[] insns, int k, bool exitsRead)
     {
         ref readonly var ins = ref insns[k];
         bool reads = (ins.RflagsRead & Arith) != 0;
-        // A fused consumer reads the producer's operands, not the state, unless a memory access lies
-        // between them (or is the consumer itself): its slow path may leave the region, and the
-        // interpreter then runs the consumer from the state's flags.
-        if (reads && Fusion.ProducerFor(insns, k) is var p && p != FusionKind.None && Fusion.CanFuse(p, ins)
-            && !AccessSinceProducer(insns, k)) reads = false;
+        // A fused consumer reads the producer's operands, not the state. A memory access between them (or
+        // the consumer's own) has a slow path that leaves the region before the consumer, and the
+        // interpreter then runs the consumer from the state's flags: an exit, which stores the producer's
+        // flags when they are deferred (cmp; mov to memory; jcc).
+        if (reads && Fusion.ProducerFor(insns, k) is var p && p != FusionKind.None && Fusion.CanFuse(p, ins))
+            reads = exitsRead && AccessSinceProducer(insns, k);
         // Flags the manual calls undefined are not counted as written: the processor in fact leaves
         // some of them as they were (CF across bsf, for one), and programs may rely on that. AF is the
         // exception: it is written by every ALU instruction and read by almost nothing.
