@@ -61,6 +61,7 @@ internal static partial class InstEmit
         var em = c.Em; var il = c.Il;
         Instruction ins = i;
         bool deferred = false;
+        bool fusable = Fusion.Kind(in i) == FusionKind.Result, kept = false;
         bool done = Rmw(c, in i, (z, addr) =>
         {
             if (m == Mnemonic.Neg)
@@ -102,6 +103,8 @@ internal static partial class InstEmit
                 if (m == Mnemonic.Neg) il.Emit(OpCodes.Neg);
                 else { il.Emit(OpCodes.Ldc_I8, m == Mnemonic.Inc ? 1L : -1L); il.Emit(OpCodes.Add); }
                 em.Mask(z);
+                // The result, for a jcc/setcc/cmov fused with the inc or dec (Fusion.Kind).
+                if (fusable) { il.Emit(OpCodes.Dup); il.Emit(OpCodes.Stloc, c.Fr); kept = true; }
                 return;
             }
             em.LdState();
@@ -113,6 +116,12 @@ internal static partial class InstEmit
         if (done && m == Mnemonic.Neg)
         {
             c.Producer = FusionKind.Sub;
+            c.ProducerSize = Operands.Size(in i, 0);
+        }
+        // An inc or dec of a register has a Fusion.Kind, so the compiler leaves Producer as set here.
+        if (fusable)
+        {
+            c.Producer = kept ? FusionKind.Result : FusionKind.None;
             c.ProducerSize = Operands.Size(in i, 0);
         }
         return done;
@@ -132,7 +141,7 @@ internal static partial class InstEmit
         Instruction ins = i;
         bool immCount = i.OpCount == 1 || i.Op1Kind is OpKind.Immediate8;
         int deferredCount = -1;
-        bool fusable = Fusion.Kind(in i) == FusionKind.Shift, kept = false;
+        bool fusable = Fusion.Kind(in i) == FusionKind.Result, kept = false;
         bool done = Rmw(c, in i, (z, addr) =>
         {
             int mask = z == 8 ? 63 : 31;
@@ -197,7 +206,7 @@ internal static partial class InstEmit
         // shifts keep the one before them: Iced says a shift by zero modifies no flags, and it modifies none).
         if (fusable)
         {
-            c.Producer = kept ? FusionKind.Shift : FusionKind.None;
+            c.Producer = kept ? FusionKind.Result : FusionKind.None;
             c.ProducerSize = Operands.Size(in i, 0);
         }
         return done;

@@ -39,7 +39,7 @@ public static partial class DiffGroups
             ["lahf-sahf"] = g => Each(g, 30, null, Mnemonic.Lahf, Mnemonic.Sahf).Concat(ThenConsume(g, 100, [Mnemonic.Lahf])),
             ["lea"] = Lea,
             ["flags-then-setcc-cmovcc"] = g => ThenConsume(g, 600, [.. SetccMnemonics, .. CmovccMnemonics]),
-            ["shift-then-condition"] = ShiftThenCondition,
+            ["result-then-condition"] = ResultThenCondition,
             ["flags-then-adc-sbb-rcl"] = g => ThenConsume(g, 300, [Mnemonic.Adc, Mnemonic.Sbb, Mnemonic.Rcl, Mnemonic.Rcr]),
             ["jcc"] = Jcc,
             ["pushf-popf"] = PushfPopf,

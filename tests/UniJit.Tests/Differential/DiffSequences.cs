@@ -50,20 +50,20 @@ public static partial class DiffGroups
         }
     }
 
-    static readonly Lazy<Code[]> shiftCodes = new(() => InstructionGen.CodesOf(Mnemonic.Shl, Mnemonic.Sal, Mnemonic.Shr, Mnemonic.Sar)
-        .Where(c => !c.ToString().Contains("CL", StringComparison.Ordinal)).ToArray());
+    static readonly Lazy<Code[]> resultCodes = new(() => InstructionGen.CodesOf(Mnemonic.Shl, Mnemonic.Sal, Mnemonic.Shr, Mnemonic.Sar,
+        Mnemonic.Inc, Mnemonic.Dec).Where(c => !c.ToString().Contains("CL", StringComparison.Ordinal)).ToArray());
 
-    /// <summary>A shift of a register by a constant, then a condition on its result: the IL tier fuses je/jne/js/jns,
-    /// sete/setne/sets/setns and the cmovs of those with the shift (from the result, not the lazy flags), and
-    /// reads the others from the state. Some cases put a store to the stack between the two, which
+    /// <summary>A shift of a register by a constant, an inc or a dec, then a condition on its result: the IL tier
+    /// fuses je/jne/js/jns, sete/setne/sets/setns and the cmovs of those with it (from the result, not the lazy
+    /// flags), and reads the others from the state. Some cases put a store to the stack between the two, which
     /// keeps the flags in the state (the access's slow path would leave before the consumer).</summary>
-    static IEnumerable<Draft> ShiftThenCondition(CaseGen g)
+    static IEnumerable<Draft> ResultThenCondition(CaseGen g)
     {
-        foreach (var d in ThenConsume(g, 300, [.. SetccMnemonics, .. CmovccMnemonics], shiftCodes.Value)) yield return d;
+        foreach (var d in ThenConsume(g, 300, [.. SetccMnemonics, .. CmovccMnemonics], resultCodes.Value)) yield return d;
         for (int n = 0; n < 320; n++)
         {
             var s = g.State();
-            if (InstructionGen.Draw(g, shiftCodes.Value[g.Rng.Next(shiftCodes.Value.Length)], state: s, allowMem: false) is not { } sh
+            if (InstructionGen.Draw(g, resultCodes.Value[g.Rng.Next(resultCodes.Value.Length)], state: s, allowMem: false) is not { } sh
                 || sh.Instr.Op0Kind != OpKind.Register) { n--; continue; }
             int cc = (n / 2 % 4) switch { 0 => 4, 1 => 5, 2 => 8, _ => 9 };
             bool store = n % 2 == 1;
