@@ -191,9 +191,10 @@ public enum FlagNeed : byte { Dead, Deferred, Store }
 /// (comisd and friends outside a native region), which the consumer tests inline instead of calling the
 /// lazy-flags code, or (Fp) the same flags word of a comparison in a native region, held in a local
 /// (<see cref="RegionCompiler.Compilation.FpFlags"/>) and stored to the state only if something else reads it,
-/// or (Result) the result of an inc or dec of a register or a shift of one by a non-zero constant, for the
-/// conditions ZF and SF decide.</summary>
-public enum FusionKind { None, Sub, Logic, Add, Rflags, Fp, Result }
+/// or (Result) the result of a shift of a register by a non-zero constant, for the conditions ZF and SF
+/// decide, or (IncDec) an inc or dec of a register, as sub x, -1 or sub x, 1 for the conditions that do not
+/// read CF (which inc and dec leave alone).</summary>
+public enum FusionKind { None, Sub, Logic, Add, Rflags, Fp, Result, IncDec }
 
 /// <summary>Which flag consumers the emitter can evaluate from the producer's operands.</summary>
 public static class Fusion
@@ -215,10 +216,13 @@ public static class Fusion
         if (p.Mnemonic is Mnemonic.Comisd or Mnemonic.Ucomisd or Mnemonic.Comiss or Mnemonic.Ucomiss) return FusionKind.Fp;
         // neg x sets the flags of 0 - x (InstEmit.Unary keeps 0 and x as the operands).
         if (p.Mnemonic == Mnemonic.Neg && !p.HasLockPrefix && IlEmitter.IsGprOperand(in p, 0)) return FusionKind.Sub;
-        // shr r, imm; jne (CPython's PyLong_FromLong, for one) and dec r; jne: InstEmit.Shift and Unary keep the
-        // result in Fr.
-        if (p.Op0Kind == OpKind.Register && IlEmitter.IsGprOperand(in p, 0)
-            && (FlagAnalysis.ShiftByConstant(in p) || p.Mnemonic is Mnemonic.Inc or Mnemonic.Dec)) return FusionKind.Result;
+        // shr r, imm; jne (CPython's PyLong_FromLong, for one) and dec r; jl (glibc's memmove): InstEmit.Shift
+        // keeps the result in Fr, InstEmit.Unary the operands and result of the equivalent sub in Fa, Fb and Fr.
+        if (p.Op0Kind == OpKind.Register && IlEmitter.IsGprOperand(in p, 0))
+        {
+            if (FlagAnalysis.ShiftByConstant(in p)) return FusionKind.Result;
+            if (p.Mnemonic is Mnemonic.Inc or Mnemonic.Dec) return FusionKind.IncDec;
+        }
         if (!InlineAlu.IsInline(in p)) return FusionKind.None;
         return p.Mnemonic switch
         {
@@ -257,6 +261,7 @@ public static class Fusion
             FusionKind.Sub => cc is >= 2 and <= 7 or >= 12,
             FusionKind.Logic => cc is not (10 or 11),
             FusionKind.Add or FusionKind.Result => cc is 4 or 5 or 8 or 9,
+            FusionKind.IncDec => cc is 4 or 5 or 8 or 9 or >= 12,
             FusionKind.Rflags or FusionKind.Fp => true,
             _ => false,
         };

@@ -304,7 +304,7 @@ internal static partial class InstEmit
         if (c.Producer != FusionKind.None && Fusion.CanFuse(c.Producer, in i))
         {
             int z = c.ProducerSize;
-            if (c.Producer == FusionKind.Sub)
+            if (c.Producer == FusionKind.Sub || c.Producer == FusionKind.IncDec && cc >= 12)
             {
                 bool signed = cc >= 12;
                 il.Emit(OpCodes.Ldloc, c.Fa); if (signed) em.SignExtend(z);
@@ -325,7 +325,7 @@ internal static partial class InstEmit
                 }
                 return;
             }
-            // Logic and Add: from the result (CF = OF = 0 for logic).
+            // Logic, Add, Result and IncDec: from the result (CF = OF = 0 for logic).
             il.Emit(OpCodes.Ldloc, c.Fr);
             em.SignExtend(z);
             il.Emit(OpCodes.Ldc_I8, 0L);

@@ -61,7 +61,7 @@ internal static partial class InstEmit
         var em = c.Em; var il = c.Il;
         Instruction ins = i;
         bool deferred = false;
-        bool fusable = Fusion.Kind(in i) == FusionKind.Result, kept = false;
+        bool fusable = Fusion.Kind(in i) == FusionKind.IncDec;
         bool done = Rmw(c, in i, (z, addr) =>
         {
             if (m == Mnemonic.Neg)
@@ -96,21 +96,31 @@ internal static partial class InstEmit
                 em.Mask(z);
                 return;
             }
+            // For a jcc/setcc/cmov fused with an inc or dec of a register (Fusion.Kind), whether or not its flags
+            // are stored: the operands of the sub it equals (x - 1, or x - (-1) for inc) and the result.
+            if (fusable)
+            {
+                il.Emit(OpCodes.Ldc_I8, m == Mnemonic.Inc ? -1L : 1L);
+                em.Mask(z);
+                il.Emit(OpCodes.Stloc, c.Fb);
+            }
             if (!flagsLive)
             {
                 ReadOp0(c, ins, z, addr);
-                if (c.FlagsDeferred) { il.Emit(OpCodes.Dup); il.Emit(OpCodes.Stloc, c.Fa); deferred = true; }
-                if (m == Mnemonic.Neg) il.Emit(OpCodes.Neg);
-                else { il.Emit(OpCodes.Ldc_I8, m == Mnemonic.Inc ? 1L : -1L); il.Emit(OpCodes.Add); }
+                if (c.FlagsDeferred || fusable) { il.Emit(OpCodes.Dup); il.Emit(OpCodes.Stloc, c.Fa); deferred = c.FlagsDeferred; }
+                il.Emit(OpCodes.Ldc_I8, m == Mnemonic.Inc ? 1L : -1L);
+                il.Emit(OpCodes.Add);
                 em.Mask(z);
-                // The result, for a jcc/setcc/cmov fused with the inc or dec (Fusion.Kind).
-                if (fusable) { il.Emit(OpCodes.Dup); il.Emit(OpCodes.Stloc, c.Fr); kept = true; }
-                return;
             }
-            em.LdState();
-            il.Emit(OpCodes.Ldc_I4, z);
-            ReadOp0(c, ins, z, addr);
-            c.Em.Call(m == Mnemonic.Inc ? aluInc : m == Mnemonic.Dec ? aluDec : aluNeg);
+            else
+            {
+                em.LdState();
+                il.Emit(OpCodes.Ldc_I4, z);
+                ReadOp0(c, ins, z, addr);
+                if (fusable) { il.Emit(OpCodes.Dup); il.Emit(OpCodes.Stloc, c.Fa); }
+                c.Em.Call(m == Mnemonic.Inc ? aluInc : aluDec);
+            }
+            if (fusable) { il.Emit(OpCodes.Dup); il.Emit(OpCodes.Stloc, c.Fr); }
         });
         if (deferred) c.DeferFlags(m == Mnemonic.Inc ? aluInc : m == Mnemonic.Dec ? aluDec : aluNeg, Operands.Size(in i, 0), m == Mnemonic.Neg ? c.Fb : c.Fa);
         if (done && m == Mnemonic.Neg)
@@ -119,9 +129,9 @@ internal static partial class InstEmit
             c.ProducerSize = Operands.Size(in i, 0);
         }
         // An inc or dec of a register has a Fusion.Kind, so the compiler leaves Producer as set here.
-        if (fusable)
+        if (done && fusable)
         {
-            c.Producer = kept ? FusionKind.Result : FusionKind.None;
+            c.Producer = FusionKind.IncDec;
             c.ProducerSize = Operands.Size(in i, 0);
         }
         return done;
@@ -200,6 +210,8 @@ internal static partial class InstEmit
             else if (ins.Op1Kind == OpKind.Register) { em.LoadReg(ins.Op1Register); il.Emit(OpCodes.Conv_I4); }
             else il.Emit(OpCodes.Ldc_I4, (int)ins.Immediate8);
             c.Em.Call(shifts[m]);
+            // The flags are stored too, but a fused consumer need not call the lazy-flags code for them.
+            if (fusable) { il.Emit(OpCodes.Dup); il.Emit(OpCodes.Stloc, c.Fr); kept = true; }
         });
         if (deferredCount >= 0) c.DeferFlags(shifts[m], Operands.Size(in i, 0), c.Fa, constB: deferredCount);
         // A shift by a non-zero constant has a Fusion.Kind, so the compiler leaves Producer as set here (other

@@ -55,7 +55,7 @@ public static partial class DiffGroups
 
     /// <summary>A shift of a register by a constant, an inc or a dec, then a condition on its result: the IL tier
     /// fuses je/jne/js/jns, sete/setne/sets/setns and the cmovs of those with it (from the result, not the lazy
-    /// flags), and reads the others from the state. Some cases put a store to the stack between the two, which
+    /// flags), after inc and dec also jl/jge/jle/jg and their setcc and cmov, and reads the others from the state. Some cases put a store to the stack between the two, which
     /// keeps the flags in the state (the access's slow path would leave before the consumer).</summary>
     static IEnumerable<Draft> ResultThenCondition(CaseGen g)
     {
@@ -65,7 +65,9 @@ public static partial class DiffGroups
             var s = g.State();
             if (InstructionGen.Draw(g, resultCodes.Value[g.Rng.Next(resultCodes.Value.Length)], state: s, allowMem: false) is not { } sh
                 || sh.Instr.Op0Kind != OpKind.Register) { n--; continue; }
-            int cc = (n / 2 % 4) switch { 0 => 4, 1 => 5, 2 => 8, _ => 9 };
+            // e, ne, s, ns after any of them; l, ge, le, g (which read OF) after inc and dec.
+            bool incDec = sh.Instr.Mnemonic is Mnemonic.Inc or Mnemonic.Dec;
+            int cc = (n / 2 % (incDec ? 8 : 4)) switch { 0 => 4, 1 => 5, 2 => 8, 3 => 9, 4 => 12, 5 => 13, 6 => 14, _ => 15 };
             bool store = n % 2 == 1;
             var (emit, _) = JccForms[cc];
             var code = CaseGen.Assemble(a =>
