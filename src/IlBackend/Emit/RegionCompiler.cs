@@ -56,12 +56,13 @@ public sealed unsafe class RegionCompiler : ICompiler
         var region = RegionBuilder.Build(process.Blocks, entry, executedOnly: process.Options.Tier == Tier.Auto);
         var c = new Compilation(region, process);
         var code = c.Emit()!;
+        ulong last = ulong.MaxValue; // the page of the block before, which most share
         foreach (var b in region.Blocks)
         {
             if (!b.Valid) return null;
             if (b == entry) continue;
             for (ulong p = b.Start >> GuestMemory.PageShift; p <= (b.End - 1) >> GuestMemory.PageShift; p++)
-                process.Blocks.AddDependency(entry, p);
+                if (p != last) process.Blocks.AddDependency(entry, last = p);
         }
         foreach (var b in region.Blocks) b.Translated = true;
         Cache?.Record(region);

@@ -159,11 +159,12 @@ public sealed unsafe class TranslationCache
                     continue;
                 }
             }
+            ulong last = ulong.MaxValue; // blocks in address order mostly share the page of the one before
             for (int i = 0; i < recipe.Starts.Length; i++)
             {
                 ulong end = recipe.Starts[i] + (ulong)recipe.Bytes[i].Length;
                 for (ulong p = recipe.Starts[i] >> GuestMemory.PageShift; p <= (end - 1) >> GuestMemory.PageShift; p++)
-                    process.Blocks.AddDependency(block, p);
+                    if (p != last) process.Blocks.AddDependency(block, last = p);
             }
             Bound++;
             return new CompiledRegion(code, ((RegionContext)code.Target!).Entry, k == 0 ? recipe.Instructions : 0, 0) { EntryIndex = k };

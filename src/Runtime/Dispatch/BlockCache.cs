@@ -81,6 +81,9 @@ public sealed class BlockCache
         {
             GuestMemory.MarkCode(page);
             if (!byPage.TryGetValue(page, out var list)) byPage[page] = list = new List<Block>();
+            // A region's blocks mostly share pages, and its callers add each block's: once per page is enough
+            // (binding ~2 600 saved regions added ~10 entries each, 7 ms of python3's start).
+            else if (list.Count > 0 && list[^1] == entry) return;
             list.Add(entry);
         }
     }
