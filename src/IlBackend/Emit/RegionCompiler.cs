@@ -184,6 +184,59 @@ public sealed unsafe class RegionCompiler : ICompiler
                     && blockAt.TryGetValue(b.End, out var after) && !Entries.Contains(after) && Entries.Count < MaxEntries)
                     Entries.Add(after);
             groupsOf = GroupAccesses();
+            predecessors = Predecessors();
+        }
+
+        /// <summary>Each block's in-region predecessors: branches and fall-throughs into it, the calls of a
+        /// callee, the rets that branch to it inline.</summary>
+        readonly Dictionary<Block, List<Block>> predecessors;
+        /// <summary>The fusable producer whose operands and result the fusion locals hold at the end of each
+        /// block emitted so far (<see cref="Producer"/> there).</summary>
+        readonly Dictionary<Block, ProducerAt> producerAtEnd = new();
+
+        /// <summary>A producer kind and operand size (a class: CoreLib's Dictionary of a value tuple is not
+        /// precompiled into UniJit's image).</summary>
+        sealed record ProducerAt(FusionKind Kind, int Size);
+
+        Dictionary<Block, List<Block>> Predecessors()
+        {
+            var result = new Dictionary<Block, List<Block>>();
+            void Add(ulong target, Block from)
+            {
+                if (!blockAt.TryGetValue(target, out var to)) return;
+                if (!result.TryGetValue(to, out var list)) result[to] = list = new List<Block>();
+                if (!list.Contains(from)) list.Add(from);
+            }
+            foreach (var b in region.Blocks)
+            {
+                foreach (var t in DistinctSuccessors(b)) Add(t, b);
+                if (RegionBuilder.DirectCall(b) is { } callee) Add(callee, b);
+                if (returnsTo.TryGetValue(b, out var targets))
+                    foreach (var t in targets) Add(t, b);
+            }
+            return result;
+        }
+
+        /// <summary>The producer a block starts with: the fusion locals (Fa, Fb, Fr) hold the operands of the
+        /// flags a consumer at its start reads when every way into it is an in-region block emitted before it
+        /// that ended with a fusable producer of the same kind and size, and it is no entry (which runs from
+        /// the state). FlagAnalysis still counts that consumer as reading the state, so the producers store
+        /// their flags as before: what this saves is the consumer's call into the lazy-flags code
+        /// (<c>cmp; jle a; ... a: ja b</c>, as GCC emits, or glibc's <c>dec; jl a; mov; je b</c>).</summary>
+        void InheritProducer(Block b)
+        {
+            Producer = FusionKind.None;
+            if (Entries.Contains(b) || !predecessors.TryGetValue(b, out var from) || from.Count == 0) return;
+            ProducerAt? common = null;
+            foreach (var p in from)
+            {
+                if (!producerAtEnd.TryGetValue(p, out var at)
+                    || at.Kind is not (FusionKind.Sub or FusionKind.Logic or FusionKind.Add or FusionKind.Result or FusionKind.IncDec)
+                    || common != null && common != at) return;
+                common = at;
+            }
+            Producer = common!.Kind;
+            ProducerSize = common.Size;
         }
 
         /// <summary>Each block's access groups (<see cref="AccessGroups"/>), with the index of its first
@@ -768,7 +821,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             pendingFlags = null;
             em.PendingFlags = null;
             il.MarkLabel(labels[b.Start]);
-            Producer = FusionKind.None;
+            InheritProducer(b);
             if (CountInstructions)
             {
                 il.Emit(OpCodes.Ldloc, icount);
@@ -812,6 +865,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                 em.CoveredGroup = null;
                 em.CoveredOffset = null;
             }
+            producerAtEnd[b] = new(Producer, ProducerSize);
             if (!ended) Goto(b.End);
         }
 

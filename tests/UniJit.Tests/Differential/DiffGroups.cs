@@ -42,6 +42,7 @@ public static partial class DiffGroups
             ["result-then-condition"] = ResultThenCondition,
             ["flags-then-adc-sbb-rcl"] = g => ThenConsume(g, 300, [Mnemonic.Adc, Mnemonic.Sbb, Mnemonic.Rcl, Mnemonic.Rcr]),
             ["jcc"] = Jcc,
+            ["flags-across-blocks"] = FlagsAcrossBlocks,
             ["pushf-popf"] = PushfPopf,
             ["string-ops"] = StringOps,
             ["adc-sbb-chains"] = Chains,

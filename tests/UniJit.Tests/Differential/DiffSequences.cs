@@ -88,6 +88,51 @@ public static partial class DiffGroups
         }
     }
 
+    /// <summary>One flag producer (its flags all defined), a jcc on them, and a jcc on the same flags at the
+    /// start of both blocks it leads to (GCC's <c>cmp; jle a; ja b</c>): the IL tier lets a block whose every
+    /// way in ends with the same kind of fusable producer read that producer's operands.</summary>
+    static IEnumerable<Draft> FlagsAcrossBlocks(CaseGen g)
+    {
+        for (int n = 0; n < 480; n++)
+        {
+            var s = g.State();
+            byte[] producer = [];
+            for (int tries = 0; tries < 10 && producer.Length == 0; tries++)
+            {
+                var d = InstructionGen.Draw(g, producerCodes.Value[g.Rng.Next(producerCodes.Value.Length)], state: s, allowMem: false);
+                if (d is { } x && (ToRflags(x.Instr.RflagsUndefined) & ~AF) == 0 && ShiftUndefined(s, x.Instr) == 0) producer = x.Code;
+            }
+            if (producer.Length == 0) { n--; continue; }
+            var (first, _) = JccForms[g.Rng.Next(16)];
+            var (second, _) = JccForms[g.Rng.Next(16)];
+            var (third, _) = JccForms[g.Rng.Next(16)];
+            var code = CaseGen.Assemble(a =>
+            {
+                var taken = a.CreateLabel();
+                var secondTaken = a.CreateLabel();
+                var thirdTaken = a.CreateLabel();
+                var done = a.CreateLabel();
+                a.db(producer);
+                first(a, taken);
+                second(a, secondTaken);
+                a.mov(r8d, 0x1111);
+                a.jmp(done);
+                a.Label(ref secondTaken);
+                a.mov(r8d, 0x3333);
+                a.jmp(done);
+                a.Label(ref taken);
+                third(a, thirdTaken);
+                a.mov(r8d, 0x2222);
+                a.jmp(done);
+                a.Label(ref thirdTaken);
+                a.mov(r8d, 0x4444);
+                a.Label(ref done);
+                a.add(r9, r8);
+            });
+            yield return new Draft(code, s);
+        }
+    }
+
     /// <summary>LEA with every addressing form: base, index, scale, 8/32-bit displacement, no base,
     /// RIP-relative, 32-bit address size, 16/32/64-bit destinations, arbitrary register values.</summary>
     static IEnumerable<Draft> Lea(CaseGen g)
