@@ -69,21 +69,11 @@ public static partial class DiffGroups
             bool incDec = sh.Instr.Mnemonic is Mnemonic.Inc or Mnemonic.Dec;
             int cc = (n / 2 % (incDec ? 8 : 4)) switch { 0 => 4, 1 => 5, 2 => 8, 3 => 9, 4 => 12, 5 => 13, 6 => 14, _ => 15 };
             bool store = n % 2 == 1;
-            var (emit, _) = JccForms[cc];
-            var code = CaseGen.Assemble(a =>
+            var code = JccDiamond(a =>
             {
-                var taken = a.CreateLabel();
-                var done = a.CreateLabel();
                 a.db(sh.Code);
                 if (store) a.mov(__qword_ptr[rsp - 64], r9);
-                emit(a, taken);
-                a.mov(r8d, 0x1111);
-                a.jmp(done);
-                a.Label(ref taken);
-                a.mov(r8d, 0x2222);
-                a.Label(ref done);
-                a.add(r9, r8);
-            });
+            }, JccForms[cc].emit);
             yield return new Draft(code, s, ShiftUndefined(s, sh.Instr));
         }
     }
@@ -96,12 +86,7 @@ public static partial class DiffGroups
         for (int n = 0; n < 480; n++)
         {
             var s = g.State();
-            byte[] producer = [];
-            for (int tries = 0; tries < 10 && producer.Length == 0; tries++)
-            {
-                var d = InstructionGen.Draw(g, producerCodes.Value[g.Rng.Next(producerCodes.Value.Length)], state: s, allowMem: false);
-                if (d is { } x && (ToRflags(x.Instr.RflagsUndefined) & ~AF) == 0 && ShiftUndefined(s, x.Instr) == 0) producer = x.Code;
-            }
+            byte[] producer = DefinedFlagsProducer(g, s);
             if (producer.Length == 0) { n--; continue; }
             var (first, _) = JccForms[g.Rng.Next(16)];
             var (second, _) = JccForms[g.Rng.Next(16)];
@@ -161,6 +146,37 @@ public static partial class DiffGroups
         }
     }
 
+    /// <summary>A flag producer for input <paramref name="s"/> that leaves every flag but AF defined (no
+    /// shift whose count makes OF or CF undefined), or none after ten draws.</summary>
+    static byte[] DefinedFlagsProducer(CaseGen g, MachineState s)
+    {
+        for (int tries = 0; tries < 10; tries++)
+        {
+            var d = InstructionGen.Draw(g, producerCodes.Value[g.Rng.Next(producerCodes.Value.Length)], state: s, allowMem: false);
+            if (d is { } x && (ToRflags(x.Instr.RflagsUndefined) & ~AF) == 0 && ShiftUndefined(s, x.Instr) == 0) return x.Code;
+        }
+        return [];
+    }
+
+    /// <summary><paramref name="before"/>, then <paramref name="jcc"/>: R8 = 0x1111 on the fall-through, 0x2222
+    /// when taken (40 nops apart with <paramref name="far"/>, for the near forms), added to R9.</summary>
+    static byte[] JccDiamond(Action<Assembler> before, Func<Assembler, Label, int> jcc, bool far = false) =>
+        CaseGen.Assemble(a =>
+        {
+            a.PreferShortBranch = !far;
+            before(a);
+            var taken = a.CreateLabel();
+            var done = a.CreateLabel();
+            jcc(a, taken);
+            a.mov(r8d, 0x1111);
+            if (far) for (int k = 0; k < 40; k++) a.nop();
+            a.jmp(done);
+            a.Label(ref taken);
+            a.mov(r8d, 0x2222);
+            a.Label(ref done);
+            a.add(r9, r8);
+        });
+
     static readonly (Func<Assembler, Label, int> emit, string name)[] JccForms =
     [
         ((a, l) => { a.jo(l); return 0; }, "jo"), ((a, l) => { a.jno(l); return 0; }, "jno"),
@@ -180,33 +196,10 @@ public static partial class DiffGroups
         for (int n = 0; n < 640; n++)
         {
             var s = g.State();
-            byte[] producer = [];
-            if (n % 4 != 0)
-            {
-                for (int tries = 0; tries < 10; tries++)
-                {
-                    var d = InstructionGen.Draw(g, producerCodes.Value[g.Rng.Next(producerCodes.Value.Length)], state: s, allowMem: false);
-                    if (d is { } x && (ToRflags(x.Instr.RflagsUndefined) & ~AF) == 0 && ShiftUndefined(s, x.Instr) == 0) { producer = x.Code; break; }
-                }
-            }
+            byte[] producer = n % 4 != 0 ? DefinedFlagsProducer(g, s) : [];
             var (emit, _) = JccForms[n % 16];
             bool far = g.Rng.Next(2) == 0;
-            var code = CaseGen.Assemble(a =>
-            {
-                a.PreferShortBranch = !far;
-                a.db(producer);
-                var taken = a.CreateLabel();
-                var done = a.CreateLabel();
-                emit(a, taken);
-                a.mov(r8d, 0x1111);
-                if (far) for (int k = 0; k < 40; k++) a.nop();
-                a.jmp(done);
-                a.Label(ref taken);
-                a.mov(r8d, 0x2222);
-                a.Label(ref done);
-                a.add(r9, r8);
-            });
-            yield return new Draft(code, s);
+            yield return new Draft(JccDiamond(a => a.db(producer), emit, far), s);
         }
         for (int n = 0; n < 120; n++)
         {
