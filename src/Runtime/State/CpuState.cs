@@ -34,7 +34,8 @@ public unsafe struct CpuState
     public X87State Fpu;
 
     public ulong InstructionCount;
-    /// <summary>Region exits that continued straight into another translated region (for --stats).</summary>
+    /// <summary>Region exits that continued straight into another translated region (counted only by code
+    /// compiled for --stats, RegionCompiler.CountInstructions).</summary>
     public ulong ChainHits;
 
     /// <summary>The instruction a translated region is running through its interpreter handler. Only

@@ -881,9 +881,11 @@ public unsafe partial class TierAgreementTests
             Assert.Equal(interp, RegistersAndFlags(cpu));
             Assert.True(cpu.Process.Blocks.TryGet(backStart, out var b) && b.Compiled is { EntryIndex: > 0 },
                 $"{tier}: the return address is an entry of the loop's region");
-            // The call and the ret chained region to region (a calli of the entry point, not the delegate),
-            // and the entry point is the delegate's own: called with no state, it returns at once.
-            Assert.True(cpu.S->ChainHits > 0, $"{tier}: exits chained");
+            // The call and the ret chained region to region (a calli of the entry point, not the delegate):
+            // 30 000 calls, each two exits, came through the dispatcher only a few times (ChainHits, the
+            // count of chained exits, is kept only with --stats); and the entry point is the delegate's
+            // own: called with no state, it returns at once.
+            Assert.True(cpu.Process.RegionEntries < 100, $"{tier}: exits chained ({cpu.Process.RegionEntries} region entries from the dispatcher)");
             var entry = b.Compiled!;
             Assert.Same(entry.Code.Target, entry.Context);
             ((delegate*<object?, Cpu, CpuState*, int, void>)entry.Method)(entry.Context, null!, null, entry.EntryIndex);
