@@ -114,7 +114,7 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Stloc, g);
         var cross = Il.DefineLabel();
         var back = Il.DefineLabel();
-        BranchUnlessAllowed(g, span - 1, write, ~(long)GuestMemory.PageMask, cross);
+        BranchUnlessAllowed(g, span, write, aligned16: false, cross);
         Il.MarkLabel(back);
         crossings.Add(new(cross, back, span, write, FaultIp, PendingFlags));
     }
@@ -135,33 +135,41 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Ldind_I8);
     }
 
-    /// <summary>The one access check: branches to <paramref name="fail"/> unless the tag of the page
-    /// holding <paramref name="a"/> equals (<paramref name="a"/> + <paramref name="lastByte"/>) &amp;
-    /// <paramref name="mask"/> — the page of the access's last byte (<see cref="HostAddress"/>).</summary>
-    void BranchUnlessAllowed(LocalBuilder a, int lastByte, bool write, long mask, System.Reflection.Emit.Label fail)
+    /// <summary>The one access check: branches to <paramref name="fail"/> unless the access of
+    /// <paramref name="n"/> bytes at <paramref name="a"/> is allowed, that is unless
+    /// <c>tag ^ a &lt;= 4096 - n</c> (unsigned), where tag is the entry of a's page
+    /// (<see cref="GuestMemory.ReadTag"/>): the page's own address when it allows the access, so the
+    /// exclusive or leaves a's offset in the page, which must leave room for the access; any other entry,
+    /// or an address outside the window, leaves higher bits set (<see cref="GuestMemory.NoTag"/>).
+    /// <paramref name="aligned16"/> (n = 16): <c>(tag ^ a) &amp; ~0xFF0</c> must be 0, the same page and
+    /// the low four bits clear. One value (tag ^ a) is all the check keeps in a register.</summary>
+    void BranchUnlessAllowed(LocalBuilder a, int n, bool write, bool aligned16, System.Reflection.Emit.Label fail)
     {
         LdTag(a, write);
         Il.Emit(OpCodes.Ldloc, a);
-        if (lastByte != 0)
+        Il.Emit(OpCodes.Xor);
+        if (aligned16)
         {
-            Il.Emit(OpCodes.Ldc_I4, lastByte);
-            Il.Emit(OpCodes.Conv_U8);
-            Il.Emit(OpCodes.Add);
+            Il.Emit(OpCodes.Ldc_I8, ~(long)(GuestMemory.PageMask & ~15UL));
+            Il.Emit(OpCodes.And);
+            Il.Emit(OpCodes.Brtrue, fail);
         }
-        Il.Emit(OpCodes.Ldc_I8, mask);
-        Il.Emit(OpCodes.And);
-        Il.Emit(OpCodes.Bne_Un, fail);
+        else
+        {
+            Il.Emit(OpCodes.Ldc_I8, (long)(GuestMemory.PageSize - (ulong)n));
+            Il.Emit(OpCodes.Bgt_Un, fail);
+        }
     }
 
     /// <summary>Branches to <paramref name="fail"/> unless the page of address <paramref name="a"/> +
-    /// <paramref name="offset"/> allows the access (its tag is its own address).</summary>
+    /// <paramref name="offset"/> allows the access.</summary>
     void PageCheck(LocalBuilder a, int offset, bool write, System.Reflection.Emit.Label fail)
     {
         var p = accessAddress ??= Il.DeclareLocal(typeof(ulong));
         Il.Emit(OpCodes.Ldloc, a);
         if (offset != 0) { Il.Emit(OpCodes.Ldc_I4, offset); Il.Emit(OpCodes.Conv_U8); Il.Emit(OpCodes.Add); }
         Il.Emit(OpCodes.Stloc, p);
-        BranchUnlessAllowed(p, 0, write, ~(long)GuestMemory.PageMask, fail);
+        BranchUnlessAllowed(p, 1, write, aligned16: false, fail);
     }
 
     /// <summary>True when the method is saved for later runs (<see cref="Persist.CacheBuilder"/>): its code
@@ -392,10 +400,11 @@ public sealed class IlEmitter
     /// <summary>
     /// Pops a guest address and pushes the host pointer for an access of <paramref name="n"/> bytes there.
     /// The common case is inline and costs one compare and one branch: the page's entry in
-    /// <see cref="GuestMemory.ReadTag"/> (or <see cref="GuestMemory.WriteTag"/>) must equal the address
-    /// of the page that holds the access's last byte, which holds only when the address is inside the window, the
-    /// access stays on one page, and the page allows it (a write also needs the page to hold no
-    /// translated code); for <paramref name="aligned16"/> the address must also be 16-byte aligned.
+    /// <see cref="GuestMemory.ReadTag"/> (or <see cref="GuestMemory.WriteTag"/>), exclusive-or the
+    /// address, must leave no more than the page's last n bytes (<see cref="BranchUnlessAllowed"/>), which
+    /// holds only when the address is inside the window, the access stays on one page, and the page
+    /// allows it (a write also needs the page to hold no translated code); for
+    /// <paramref name="aligned16"/> the address must also be 16-byte aligned.
     /// One branch per access, because RyuJIT's compile time grows steeply with the number of basic
     /// blocks (three branches per access made python3's big regions 18× slower to JIT).
     /// Anything else leaves the region before the instruction (<see cref="EmitSlowPaths"/>), and the
@@ -435,12 +444,7 @@ public sealed class IlEmitter
             LdHostPointer(a);
             return;
         }
-        // The tag of a's page (the index truncated to the table's 2^32 entries) against the address of
-        // the last byte's page (a mask, not a shift: RyuJIT would keep a shared a >> 12 in a register,
-        // or spill it). Aligned: the low four bits are kept, so a misaligned address cannot equal a
-        // page's address (nor the no-access value, whose bits 4..11 are set).
-        BranchUnlessAllowed(a, n > 1 && !aligned16 ? n - 1 : 0, write,
-            aligned16 ? ~(long)(GuestMemory.PageMask & ~15UL) : ~(long)GuestMemory.PageMask, slow);
+        BranchUnlessAllowed(a, n, write, aligned16, slow);
         LdHostPointer(a);
         slowPaths.Add(new(slow, FaultIp, PendingFlags));
     }

@@ -33,12 +33,12 @@ public static unsafe class GuestMemory
     /// NORESERVE): entry p is the page's address (p &lt;&lt; 12) when page p may be read
     /// (<see cref="ReadTag"/>) or read and written without dropping code (<see cref="WriteTag"/>:
     /// readable, writable and not <see cref="PermCode"/>; a read-modify-write checks only this one),
-    /// and 0 otherwise. An access
-    /// of n bytes at a is allowed on the fast path when
-    /// <c>Tag[(uint)(a &gt;&gt; 12)] == ((a + n - 1) &amp; ~0xFFF)</c>: one compare covers the window
-    /// (a's page number must fit in 32 bits), the permission and page crossing. Entries 0 and
-    /// 2^32 - 1 are <see cref="NoTag"/> from the start, because an untouched 0 would otherwise match
-    /// page 0 and an access that wraps past 2^64 into it.</summary>
+    /// and 0 otherwise. An access of n bytes at a is allowed on the fast path when
+    /// <c>(Tag[(uint)(a &gt;&gt; 12)] ^ a) &lt;= 4096 - n</c>: the exclusive or leaves only a's offset in
+    /// its page when the entry is that page's address, and bits above 11 otherwise — a refused page
+    /// (a's page number is not 0), an address outside the window (its bits 44..63), so one compare covers
+    /// the window, the permission and page crossing. Entry 0 is <see cref="NoTag"/>, because 0 there
+    /// would let page 0 through.</summary>
     public static readonly ulong* ReadTag, WriteTag;
     public const ulong NoTag = ulong.MaxValue;
 
@@ -127,13 +127,11 @@ public static unsafe class GuestMemory
     /// <summary>A tag table: at <paramref name="at"/> (already mapped), or mapped wherever the kernel chooses.</summary>
     static ulong* TagTable(ulong* at)
     {
-        const ulong entries = WindowSize >> PageShift;
         var t = at != null ? at : (ulong*)Native.mmap(null, (nuint)TableBytes, Native.PROT_READ | Native.PROT_WRITE,
             Native.MAP_PRIVATE | Native.MAP_ANONYMOUS | Native.MAP_NORESERVE, -1, 0);
         if (t == (ulong*)-1)
             throw new HostMemoryException("a page tag table (32 GiB of address space)");
         t[0] = NoTag;
-        t[entries - 1] = NoTag;
         return t;
     }
 
@@ -146,14 +144,13 @@ public static unsafe class GuestMemory
         SetTag(WriteTag, page, (p & (PermRead | PermWrite | PermCode)) == (PermRead | PermWrite));
     }
 
-    /// <summary>A refused page gets 0 (which only the guarded entries 0 and 2^32 - 1 could be matched
-    /// against), and an entry is written only when it changes: a huge PROT_NONE reservation then
-    /// leaves the table's pages untouched (uncommitted) instead of filling them.</summary>
+    /// <summary>A refused page gets 0 (page 0 keeps <see cref="NoTag"/>), and an entry is written only when
+    /// it changes: a huge PROT_NONE reservation then leaves the table's pages untouched (uncommitted)
+    /// instead of filling them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void SetTag(ulong* table, ulong page, bool allowed)
     {
-        const ulong last = (WindowSize >> PageShift) - 1;
-        ulong v = page == 0 ? NoTag : allowed ? page << PageShift : page == last ? NoTag : 0;
+        ulong v = page == 0 ? NoTag : allowed ? page << PageShift : 0;
         if (table[page] != v) table[page] = v;
     }
 

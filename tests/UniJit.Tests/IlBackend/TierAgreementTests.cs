@@ -459,11 +459,21 @@ public unsafe partial class TierAgreementTests
     /// <summary>Addresses the translated code's one-compare access check must refuse: the alias of a
     /// mapped page 2^44 higher (the tag table is indexed by the page number's low 32 bits), an
     /// 8-byte access that wraps past 2^64 into page 0 (with the window's last page unmapped, as
-    /// munmap leaves it), and page 0 itself; reads and writes. Each faults (SIGSEGV) with the
-    /// interpreter's exact state.</summary>
+    /// munmap leaves it), and page 0 itself; reads and writes. The check is (tag ^ a) &lt;= 4096 - n, so
+    /// also: addresses whose page number's low 32 bits are those of page 0 or of the window's last page
+    /// (entries that are no page's address: NoTag, 0), that last page itself, and a mapped page's alias
+    /// with bit 63 set. Each faults (SIGSEGV) with the interpreter's exact state.</summary>
     [Theory]
     [InlineData(GuestCode.DataAddress + (1UL << 44), false)]
     [InlineData(GuestCode.DataAddress + (1UL << 44), true)]
+    [InlineData(GuestCode.DataAddress | (1UL << 63), false)]
+    [InlineData(GuestCode.DataAddress | (1UL << 63), true)]
+    [InlineData(0xFFFF_FFFF_FFFF_F008UL, false)]
+    [InlineData(0xFFFF_FFFF_FFFF_F008UL, true)]
+    [InlineData(0x0000_0FFF_FFFF_F008UL, false)]
+    [InlineData(0x0000_0FFF_FFFF_F008UL, true)]
+    [InlineData(0x8000_0000_0000_0010UL, false)]
+    [InlineData(0x8000_0000_0000_0010UL, true)]
     [InlineData(0xFFFF_FFFF_FFFF_FFFCUL, false)]
     [InlineData(0xFFFF_FFFF_FFFF_FFFCUL, true)]
     [InlineData(0x10UL, false)]
