@@ -260,6 +260,7 @@ public static partial class Launcher
         Console.Error.WriteLine($"unijit: stats:   regions compiled          {p.RegionsCompiled,14:N0} ({p.CompileFailures:N0} failed)");
         Console.Error.WriteLine($"unijit: stats:   region entries            {p.RegionEntries,14:N0} (from the dispatcher)");
         Console.Error.WriteLine($"unijit: stats:   chained region exits      {cpu.S->ChainHits,14:N0}");
+        Console.Error.WriteLine($"unijit: stats:   access checks run         {cpu.S->AccessChecks,14:N0} (translated code's inline memory checks)");
         if (cache != null)
             Console.Error.WriteLine($"unijit: stats:   regions from the cache    {cache.Bound,14:N0} ({cache.Layers} layers in {cache.Directory}; bound in {cache.BindTime.TotalMilliseconds:N1} ms)");
         Console.Error.WriteLine($"unijit: stats:   IL bytes                  {p.IlBytes,14:N0}");

@@ -114,6 +114,7 @@ public sealed class IlEmitter
         Il.Emit(OpCodes.Stloc, g);
         var cross = Il.DefineLabel();
         var back = Il.DefineLabel();
+        CountCheck();
         BranchUnlessAllowed(g, span, write, aligned16: false, cross);
         Il.MarkLabel(back);
         crossings.Add(new(cross, back, span, write, FaultIp, PendingFlags));
@@ -159,6 +160,20 @@ public sealed class IlEmitter
             Il.Emit(OpCodes.Ldc_I8, (long)(GuestMemory.PageSize - (ulong)n));
             Il.Emit(OpCodes.Bgt_Un, fail);
         }
+    }
+
+    /// <summary>With --stats (<see cref="RegionCompiler.CountInstructions"/>): adds one to
+    /// <see cref="CpuState.AccessChecks"/>.</summary>
+    void CountCheck()
+    {
+        if (!RegionCompiler.CountInstructions) return;
+        LdStateAddr(StateLayout.AccessChecks);
+        Il.Emit(OpCodes.Dup);
+        Il.Emit(OpCodes.Ldind_I8);
+        Il.Emit(OpCodes.Ldc_I4_1);
+        Il.Emit(OpCodes.Conv_I8);
+        Il.Emit(OpCodes.Add);
+        Il.Emit(OpCodes.Stind_I8);
     }
 
     /// <summary>Branches to <paramref name="fail"/> unless the page of address <paramref name="a"/> +
@@ -444,6 +459,7 @@ public sealed class IlEmitter
             LdHostPointer(a);
             return;
         }
+        CountCheck();
         BranchUnlessAllowed(a, n, write, aligned16, slow);
         LdHostPointer(a);
         slowPaths.Add(new(slow, FaultIp, PendingFlags));

@@ -8,7 +8,7 @@ namespace UniJit.IlBackend.Emit;
 public static unsafe class StateLayout
 {
     public static readonly int Gpr, Rflags, Rip, FsBase, GsBase, Attention, HandlerIp, Retry,
-        InstructionCount, Mxcsr, FpHeld, Fpu, FpuControl, FpuStatus, ChainHits, Xmm;
+        InstructionCount, Mxcsr, FpHeld, Fpu, FpuControl, FpuStatus, ChainHits, AccessChecks, Xmm;
 
     static StateLayout()
     {
@@ -29,6 +29,7 @@ public static unsafe class StateLayout
         FpuControl = (int)((byte*)&s.Fpu.Control - b);
         FpuStatus = (int)((byte*)&s.Fpu.Status - b);
         ChainHits = (int)((byte*)&s.ChainHits - b);
+        AccessChecks = (int)((byte*)&s.AccessChecks - b);
         Xmm = (int)((byte*)s.Xmm - b);
     }
 }

@@ -37,6 +37,9 @@ public unsafe struct CpuState
     /// <summary>Region exits that continued straight into another translated region (counted only by code
     /// compiled for --stats, RegionCompiler.CountInstructions).</summary>
     public ulong ChainHits;
+    /// <summary>Inline permission checks of memory accesses run (a group's check counts once; counted only
+    /// by code compiled for --stats).</summary>
+    public ulong AccessChecks;
 
     /// <summary>The instruction a translated region is running through its interpreter handler. Only
     /// those handlers throw inside translated code (which has no exception handler of its own, so that

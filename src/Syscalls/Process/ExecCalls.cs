@@ -58,6 +58,7 @@ public static unsafe partial class ExecCalls
         *child.S = *parent.S;
         child.S->InstructionCount = 0;
         child.S->ChainHits = 0;
+        child.S->AccessChecks = 0;
         child.S->Gpr[0] = 0;
         if (stack != 0) child.S->Gpr[4] = stack;
         if ((flags & CLONE_SETTLS) != 0) child.S->FsBase = tls;

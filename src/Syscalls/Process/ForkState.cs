@@ -34,6 +34,7 @@ public sealed unsafe class ForkState
         child.Attention = 0;
         child.InstructionCount = 0;
         child.ChainHits = 0;
+        child.AccessChecks = 0;
         var st = new ForkState
         {
             ExePath = k.Process.ExePath, Personality = k.Personality, ThreadName = k.ThreadName, Limits = k.Limits.Save(),

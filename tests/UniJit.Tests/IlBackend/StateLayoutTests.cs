@@ -25,6 +25,7 @@ public sealed class StateLayoutTests
         Assert.Equal(Of(nameof(CpuState.FpHeld)), StateLayout.FpHeld);
         Assert.Equal(Of(nameof(CpuState.Fpu)), StateLayout.Fpu);
         Assert.Equal(Of(nameof(CpuState.ChainHits)), StateLayout.ChainHits);
+        Assert.Equal(Of(nameof(CpuState.AccessChecks)), StateLayout.AccessChecks);
         Assert.Equal(Of(nameof(CpuState.Xmm)), StateLayout.Xmm);
         Assert.Equal(Of(nameof(CpuState.Fpu)) + (int)Marshal.OffsetOf<X87State>(nameof(X87State.Control)), StateLayout.FpuControl);
         Assert.Equal(Of(nameof(CpuState.Fpu)) + (int)Marshal.OffsetOf<X87State>(nameof(X87State.Status)), StateLayout.FpuStatus);
