@@ -115,9 +115,18 @@ public static unsafe class SseNative
     public static V Mulpd(V a, V b) => Sse2.MoveMask(Sse2.CompareUnordered(a.AsDouble(), b.AsDouble())) == 0
         ? Sse2.Multiply(a.AsDouble(), b.AsDouble()).AsByte() : InOrder(&SimdFloat.Mulpd, a, b);
 
-    // Compiled before any region can call it (a first call would JIT it under the guest's MXCSR).
-    static SseNative() => RuntimeHelpers.PrepareMethod(
-        typeof(SseNative).GetMethod(nameof(InOrder), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MethodHandle);
+    // Compiled before any region can call it (a first call would JIT it under the guest's MXCSR): the type
+    // initializer runs before any region exists (RegionContext's). A field initializer, not a static
+    // constructor: a class with one is not beforefieldinit, and ReadyToRun code (saved regions) then calls
+    // a class-initialization helper before every inlined method of it — before each floating-point
+    // instruction, with the XMM registers spilled around the call.
+    static readonly bool Prepared = Prepare();
+    static bool Prepare()
+    {
+        RuntimeHelpers.PrepareMethod(
+            typeof(SseNative).GetMethod(nameof(InOrder), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!.MethodHandle);
+        return true;
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     static V InOrder(delegate*<V, V, V> f, V a, V b) => f(a, b);
