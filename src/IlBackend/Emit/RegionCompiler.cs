@@ -323,8 +323,8 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// <summary>Where the method may be entered: the region's start, then the blocks its calls return
         /// to. A callee that is not in the region returns through the dispatcher or a chained exit; without
         /// these entries the return address would be interpreted until it became hot and got a region of
-        /// its own. The prologue loads the registers and branches to the entry the caller chose
-        /// (its last argument, <see cref="CompiledRegion.EntryIndex"/>). Any block may begin a run this way: a block's code
+        /// its own. The prologue branches on the entry the caller chose (its last argument,
+        /// <see cref="CompiledRegion.EntryIndex"/>), and each entry loads the registers. Any block may begin a run this way: a block's code
         /// reads the flags from the state unless a producer in the same block precedes it, and an
         /// in-region branch stores whatever flags its target reads.</summary>
         public readonly List<Block> Entries = new();
