@@ -166,8 +166,13 @@ public sealed class IlEmitter
     /// <see cref="CpuState.AccessChecks"/>.</summary>
     void CountCheck()
     {
-        if (!RegionCompiler.CountInstructions) return;
-        LdStateAddr(StateLayout.AccessChecks);
+        if (RegionCompiler.CountInstructions) IncrementState(StateLayout.AccessChecks);
+    }
+
+    /// <summary>Adds one to the 64-bit counter at offset <paramref name="off"/> of the state.</summary>
+    public void IncrementState(int off)
+    {
+        LdStateAddr(off);
         Il.Emit(OpCodes.Dup);
         Il.Emit(OpCodes.Ldind_I8);
         Il.Emit(OpCodes.Ldc_I4_1);

@@ -724,16 +724,8 @@ public sealed unsafe class RegionCompiler : ICompiler
                 LeaveMxcsr();
             }
             il.MarkLabel(chain);
-            if (CountInstructions)
-            {
-                // Only --stats reports the count: a read-modify-write of the state at every exit otherwise.
-                em.LdStateAddr(StateLayout.ChainHits);
-                il.Emit(OpCodes.Dup);
-                il.Emit(OpCodes.Ldind_I8);
-                il.Emit(OpCodes.Ldc_I8, 1L);
-                il.Emit(OpCodes.Add);
-                il.Emit(OpCodes.Stind_I8);
-            }
+            // Only --stats reports the count: a read-modify-write of the state at every exit otherwise.
+            if (CountInstructions) em.IncrementState(StateLayout.ChainHits);
             il.Emit(OpCodes.Ldloc, cand);
             il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.Context))!);
             il.Emit(OpCodes.Ldarg_1);
