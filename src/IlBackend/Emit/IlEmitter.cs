@@ -173,10 +173,17 @@ public sealed class IlEmitter
     public void IncrementState(int off)
     {
         LdStateAddr(off);
+        AddInPlace();
+    }
+
+    /// <summary>Pops the address of a 64-bit counter and adds <paramref name="amount"/> (null: one) to it:
+    /// the --stats counters translated code keeps.</summary>
+    public void AddInPlace(LocalBuilder? amount = null)
+    {
         Il.Emit(OpCodes.Dup);
         Il.Emit(OpCodes.Ldind_I8);
-        Il.Emit(OpCodes.Ldc_I4_1);
-        Il.Emit(OpCodes.Conv_I8);
+        if (amount != null) Il.Emit(OpCodes.Ldloc, amount);
+        else { Il.Emit(OpCodes.Ldc_I4_1); Il.Emit(OpCodes.Conv_I8); }
         Il.Emit(OpCodes.Add);
         Il.Emit(OpCodes.Stind_I8);
     }

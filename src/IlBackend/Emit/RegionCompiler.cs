@@ -819,11 +819,7 @@ public sealed unsafe class RegionCompiler : ICompiler
         {
             if (!CountInstructions) return;
             em.LdStateAddr(StateLayout.InstructionCount);
-            il.Emit(OpCodes.Dup);
-            il.Emit(OpCodes.Ldind_I8);
-            il.Emit(OpCodes.Ldloc, icount);
-            il.Emit(OpCodes.Add);
-            il.Emit(OpCodes.Stind_I8);
+            em.AddInPlace(icount);
         }
 
         void EmitBlock(Block b)
@@ -1000,11 +996,7 @@ public sealed unsafe class RegionCompiler : ICompiler
                 il.Emit(OpCodes.Ldsfld, typeof(RegionCompiler).GetField(nameof(FallbackRuns))!);
                 il.Emit(OpCodes.Ldc_I4, (int)ins.Code);
                 il.Emit(OpCodes.Ldelema, typeof(long));
-                il.Emit(OpCodes.Dup);
-                il.Emit(OpCodes.Ldind_I8);
-                il.Emit(OpCodes.Ldc_I8, 1L);
-                il.Emit(OpCodes.Add);
-                il.Emit(OpCodes.Stind_I8);
+                em.AddInPlace();
             }
             MayFault(in ins);
             var (used, written) = RegisterUse.Of(in ins);
