@@ -262,7 +262,7 @@ public static partial class Launcher
         Console.Error.WriteLine($"unijit: stats:   chained region exits      {cpu.S->ChainHits,14:N0}");
         Console.Error.WriteLine($"unijit: stats:   access checks run         {cpu.S->AccessChecks,14:N0} (translated code's inline memory checks)");
         if (cache != null)
-            Console.Error.WriteLine($"unijit: stats:   regions from the cache    {cache.Bound,14:N0} ({cache.Layers} layers in {cache.Directory}; bound in {cache.BindTime.TotalMilliseconds:N1} ms)");
+            Console.Error.WriteLine($"unijit: stats:   regions from the cache    {cache.Bound,14:N0} ({cache.BoundDirect:N0} of {cache.BoundMethods:N0} methods called at their code; {cache.Layers} layers in {cache.Directory}; bound in {cache.BindTime.TotalMilliseconds:N1} ms)");
         Console.Error.WriteLine($"unijit: stats:   IL bytes                  {p.IlBytes,14:N0}");
         Console.Error.WriteLine($"unijit: stats:   translation time (ms)     {p.CompileTime.TotalMilliseconds,14:N1} (RyuJIT {p.JitTime.TotalMilliseconds:N1})");
         if (UniJit.IlBackend.Emit.RegionCompiler.FallbackRuns is { } runs)

@@ -261,25 +261,19 @@ public sealed class IlEmitter
     /// access: worth it for a region that mostly loops (memstr 11 % faster, its memcmp code 9 % smaller), not for a
     /// short one entered often, whose prologue would pay the loads (python's nbody 4 % slower). Otherwise a
     /// method compiled in this process uses constants, and so does one saved for later runs (<see cref="Portable"/>)
-    /// when the pointers are the same in every process (<see cref="GuestMemory.FixedLayout"/>); else it loads
-    /// the static fields (RyuJIT's tier-1 code folds them to constants, but ReadyToRun code calls a
-    /// class-initialization helper for them at every entry).</summary>
+    /// when the pointers are the same in every process (<see cref="GuestMemory.FixedLayout"/>); else a saved
+    /// method reads them from its context too (from the static fields, its ReadyToRun code, which is never
+    /// recompiled at tier 1, would call a class-initialization helper for them at every entry).</summary>
     public void LoadPointers(bool fromContext)
     {
         foreach (var (f, ctx) in contextPointers)
         {
             if (f.Name == nameof(GuestMemory.Base) && GuestMemory.WindowAtZero) continue; // nothing to add
-            if (fromContext)
+            if (fromContext || (Portable && !GuestMemory.FixedLayout))
             {
                 var l = pointers[f] = Il.DeclareLocal(typeof(nint));
                 Il.Emit(OpCodes.Ldarg_0);
                 Il.Emit(OpCodes.Ldfld, ctx);
-                Il.Emit(OpCodes.Stloc, l);
-            }
-            else if (Portable && !GuestMemory.FixedLayout)
-            {
-                var l = pointers[f] = Il.DeclareLocal(f.FieldType);
-                Il.Emit(OpCodes.Ldsfld, f);
                 Il.Emit(OpCodes.Stloc, l);
             }
         }

@@ -45,6 +45,8 @@ public sealed unsafe class TranslationCache
     readonly List<RegionRecipe> recorded = new();
     readonly object gate = new();
     public long Bound;
+    /// <summary>The saved methods bound, and how many of them are called at their ReadyToRun code (<see cref="DirectEntry"/>).</summary>
+    public long BoundMethods, BoundDirect;
 
     sealed class Layer(string dll, RecipeIndex recipes)
     {
@@ -57,6 +59,56 @@ public sealed unsafe class TranslationCache
         /// <summary>Set when the image would not load: the layer is not asked again.</summary>
         public bool Broken;
         public readonly RegionCode?[] Code = new RegionCode?[recipes.Count];
+        /// <summary>Where the image's machine code lies in this process: its executable mappings.</summary>
+        public (ulong Start, ulong End)[] CodeRanges = [];
+
+        public bool HoldsCode(nint p)
+        {
+            foreach (var (start, end) in CodeRanges)
+                if ((ulong)p >= start && (ulong)p < end) return true;
+            return false;
+        }
+
+        /// <summary>The executable mappings of the image's file, from /proc/self/maps (read once the image is loaded).</summary>
+        public void FindCode()
+        {
+            var ranges = new List<(ulong, ulong)>();
+            // The kernel names a mapping by its file's path with symbolic links resolved; a layer's directory and
+            // file name (a time stamp and a process id) are what it shares with the path the image was loaded by.
+            string suffix = "/" + Path.GetFileName(Path.GetDirectoryName(Dll)) + "/" + Path.GetFileName(Dll);
+            try
+            {
+                foreach (var line in File.ReadLines("/proc/self/maps"))
+                {
+                    if (!line.EndsWith(suffix, StringComparison.Ordinal)) continue;
+                    var f = line.Split(' ', 3);
+                    if (f.Length < 2 || f[1].Length < 3 || f[1][2] != 'x') continue;
+                    int dash = f[0].IndexOf('-');
+                    if (dash < 0) continue;
+                    ranges.Add((Convert.ToUInt64(f[0][..dash], 16), Convert.ToUInt64(f[0][(dash + 1)..], 16)));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { }
+            CodeRanges = ranges.ToArray();
+        }
+    }
+
+    /// <summary>Where a chained exit and the dispatcher call a saved region: its ReadyToRun code itself rather than
+    /// its entry point (a precode stub, <c>jmp [target]</c>, that the runtime points at the method's current code).
+    /// Called through the stub, the runtime counts the calls once its tiering delay has passed and recompiles the
+    /// method at tier 1 on a background thread: the same IL RyuJIT already compiled into the image, ~25 % of a warm
+    /// Python run's CPU time (docs/PERFORMANCE.md, twenty-second session), and every chained exit's tail call went
+    /// through the stub's extra jump. Once the method is prepared the stub's target is its ReadyToRun code; that
+    /// target is used only when it lies in the image's own executable mappings (never a stub the runtime may free
+    /// or repoint), else the entry point, as before.</summary>
+    static nint DirectEntry(MethodInfo method, Layer layer)
+    {
+        nint entry = method.MethodHandle.GetFunctionPointer();
+        System.Runtime.CompilerServices.RuntimeHelpers.PrepareMethod(method.MethodHandle);
+        byte* p = (byte*)entry;
+        if (p[0] != 0xFF || p[1] != 0x25) return entry; // jmp qword ptr [rip + disp32]
+        nint target = *(nint*)(p + 6 + *(int*)(p + 2));
+        return layer.HoldsCode(target) ? target : entry;
     }
 
     TranslationCache(string directory) => Directory = directory;
@@ -146,10 +198,16 @@ public sealed unsafe class TranslationCache
             {
                 try
                 {
-                    layer.Type ??= Assembly.LoadFrom(layer.Dll).GetType("Regions", throwOnError: true)!;
+                    if (layer.Type == null)
+                    {
+                        layer.Type = Assembly.LoadFrom(layer.Dll).GetType("Regions", throwOnError: true)!;
+                        layer.FindCode();
+                    }
                     layer.Methods ??= layer.Type.GetMethods(BindingFlags.Public | BindingFlags.Static).ToDictionary(x => x.Name);
                     var method = layer.Methods["r" + m];
-                    var ctx = new RegionContext(Decode(recipe), recipe.Links, process) { Entry = method.MethodHandle.GetFunctionPointer() };
+                    var ctx = new RegionContext(Decode(recipe), recipe.Links, process) { Entry = DirectEntry(method, layer) };
+                    BoundMethods++;
+                    if (layer.HoldsCode(ctx.Entry)) BoundDirect++;
                     code = layer.Code[m] = method.CreateDelegate<RegionCode>(ctx);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)

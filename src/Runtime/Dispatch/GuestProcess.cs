@@ -109,7 +109,8 @@ public sealed unsafe class GuestProcess
                 {
                     regionEntries++;
                     // Inside translated code only interpreter handlers throw, with the registers stored.
-                    try { compiled.Code(cpu, s, compiled.EntryIndex); }
+                    // Through the entry point chained exits call too (CompiledRegion.Method), not the delegate.
+                    try { ((delegate*<object?, Cpu, CpuState*, int, void>)compiled.Method)(compiled.Context, cpu, s, compiled.EntryIndex); }
                     catch (GuestFaultException f) { s->Rip = s->HandlerIp; Fault(cpu, s->Rip, f); }
                     catch (GuestSignalException g) { s->Rip = s->HandlerIp; Signal(cpu, g); }
                     continue;

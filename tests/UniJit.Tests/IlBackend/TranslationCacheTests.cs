@@ -44,10 +44,16 @@ public sealed class TranslationCacheTests : IDisposable
         Assert.False(guest.TimedOut, "unijit timed out");
         Assert.Equal(native.StdoutText, guest.StdoutText);
         Assert.Equal(native.ExitCode, guest.ExitCode);
-        var m = Regex.Match(guest.StderrText, @"regions from the cache +([\d,]+)");
+        var m = Regex.Match(guest.StderrText, @"regions from the cache +([\d,]+) \(([\d,]+) of ([\d,]+) methods called at their code");
         Assert.True(m.Success, "no cache line in --stats:\n" + guest.StderrText);
+        directMethods = long.Parse(m.Groups[2].Value.Replace(",", ""));
+        boundMethods = long.Parse(m.Groups[3].Value.Replace(",", ""));
         return long.Parse(m.Groups[1].Value.Replace(",", ""));
     }
+
+    /// <summary>From the last <see cref="RunBoth"/>: the saved methods it bound, and how many of those it calls at
+    /// their ReadyToRun code rather than through the runtime's entry stub (TranslationCache.DirectEntry).</summary>
+    long boundMethods, directMethods;
 
     string[] Layers() => Directory.GetFiles(dir, "*.index", SearchOption.AllDirectories);
 
@@ -61,6 +67,9 @@ public sealed class TranslationCacheTests : IDisposable
         Assert.Equal(0, RunBoth(tier, binary, "7", "9"));
         Assert.NotEmpty(Layers());
         Assert.True(RunBoth(tier, binary, "7", "9") > 0, "the second run took nothing from the cache");
+        // Called through the entry stub, the runtime would count the calls and recompile each saved method at tier 1.
+        Assert.True(boundMethods > 0);
+        Assert.Equal(boundMethods, directMethods);
     }
 
     /// <summary>The first run saves a translation of the generated function for each of its two versions;
