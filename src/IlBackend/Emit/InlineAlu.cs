@@ -40,10 +40,22 @@ internal static class InlineAlu
         }
         bool zeroIdiom = i.Mnemonic is Mnemonic.Xor or Mnemonic.Sub && i.Op0Kind == OpKind.Register && i.Op1Kind == OpKind.Register
             && i.Op0Register == i.Op1Register;
+        // test r, r (and and/or of a register with itself): both operands and the result are the register's
+        // value. RyuJIT does not see that x & x is x when x is read twice: test esi, esi became two copies,
+        // an and and a test before the jcc.
+        bool sameOperand = i.Mnemonic is Mnemonic.Test or Mnemonic.And or Mnemonic.Or && i.Op0Kind == OpKind.Register
+            && i.Op1Kind == OpKind.Register && i.Op0Register == i.Op1Register;
         if (zeroIdiom)
         {
             il.Emit(OpCodes.Ldc_I8, 0L); il.Emit(OpCodes.Stloc, c.Fa);
             il.Emit(OpCodes.Ldc_I8, 0L); il.Emit(OpCodes.Stloc, c.Fb);
+        }
+        else if (sameOperand)
+        {
+            em.ReadOperand(in i, 0, z, addr, thenWrite: writes);
+            il.Emit(OpCodes.Stloc, c.Fa);
+            il.Emit(OpCodes.Ldloc, c.Fa);
+            il.Emit(OpCodes.Stloc, c.Fb);
         }
         else
         {
@@ -60,6 +72,7 @@ internal static class InlineAlu
             il.Emit(OpCodes.Ldloc, c.Fb);
             c.Em.Call(semantics[i.Mnemonic]);
         }
+        else if (sameOperand) il.Emit(OpCodes.Ldloc, c.Fa);
         else
         {
             il.Emit(OpCodes.Ldloc, c.Fa);

@@ -158,6 +158,29 @@ public static partial class DiffGroups
         return [];
     }
 
+    /// <summary>test, and and or of a register with itself, at each size and with the high bytes (the IL tier reads
+    /// the register once: it is both operands and the result), then each jcc, a setcc and a cmov, or nothing (the
+    /// flags compared as the snippet leaves them).</summary>
+    static IEnumerable<Draft> SameRegisterLogic(CaseGen g)
+    {
+        Action<Assembler>[] forms =
+        [
+            a => a.test(al, al), a => a.and(ah, ah), a => a.or(bh, bh), a => a.test(sil, sil), a => a.and(r10b, r10b),
+            a => a.test(cx, cx), a => a.or(bp, bp), a => a.and(r11w, r11w),
+            a => a.test(esi, esi), a => a.and(edi, edi), a => a.or(r12d, r12d),
+            a => a.test(rax, rax), a => a.and(rbx, rbx), a => a.or(r13, r13),
+        ];
+        for (int n = 0; n < 36 * forms.Length; n++)
+        {
+            var form = forms[n % forms.Length];
+            int after = n / forms.Length % 18;
+            byte[] code = after < 16 ? JccDiamond(form, JccForms[after].emit)
+                : after == 16 ? CaseGen.Assemble(a => { form(a); a.setle(dl); a.cmovs(r14, r15); })
+                : CaseGen.Assemble(form);
+            yield return new Draft(code, g.State());
+        }
+    }
+
     /// <summary><paramref name="before"/>, then <paramref name="jcc"/>: R8 = 0x1111 on the fall-through, 0x2222
     /// when taken (40 nops apart with <paramref name="far"/>, for the near forms), added to R9.</summary>
     static byte[] JccDiamond(Action<Assembler> before, Func<Assembler, Label, int> jcc, bool far = false) =>
