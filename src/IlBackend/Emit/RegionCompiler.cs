@@ -664,12 +664,19 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Ldloc, linkSlot);
             il.Emit(OpCodes.Ldc_I4_0);
             il.Emit(OpCodes.Blt, dynamicExit);
+            // A link only ever holds a region that starts at its exit's target (Resolve): it is tested for being
+            // there and valid, not for its start.
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldfld, typeof(RegionContext).GetField(nameof(RegionContext.Links))!);
             il.Emit(OpCodes.Ldloc, linkSlot);
             il.Emit(OpCodes.Ldelem_Ref);
+            il.Emit(OpCodes.Stloc, cand);
+            il.Emit(OpCodes.Ldloc, cand);
+            il.Emit(OpCodes.Brfalse, resolve);
             il.Emit(OpCodes.Br, test);
             il.MarkLabel(dynamicExit);
+            // The jump cache's entry for the target (its index masked to the table's size) may hold a region
+            // that starts elsewhere.
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldfld, typeof(RegionContext).GetField(nameof(RegionContext.JumpCache))!);
             il.Emit(OpCodes.Ldloc, next);
@@ -681,7 +688,6 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Ldc_I4, GuestProcess.JumpMask);
             il.Emit(OpCodes.And);
             il.Emit(OpCodes.Ldelem_Ref);
-            il.MarkLabel(test);
             il.Emit(OpCodes.Stloc, cand);
             il.Emit(OpCodes.Ldloc, cand);
             il.Emit(OpCodes.Brfalse, resolve);
@@ -689,6 +695,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.Start))!);
             il.Emit(OpCodes.Ldloc, next);
             il.Emit(OpCodes.Bne_Un, resolve);
+            il.MarkLabel(test);
             il.Emit(OpCodes.Ldloc, cand);
             il.Emit(OpCodes.Volatile);
             il.Emit(OpCodes.Ldfld, typeof(CompiledRegion).GetField(nameof(CompiledRegion.Valid))!);
