@@ -546,12 +546,16 @@ public sealed unsafe class RegionCompiler : ICompiler
         public RegionCode? Emit()
         {
             // Called with a null state, the method returns at once: that call makes RyuJIT compile it
-            // (on whichever thread asks), so JIT time is measured and kept off the guest's first run.
-            var body = il.DefineLabel();
-            il.Emit(OpCodes.Ldarg_2);
-            il.Emit(OpCodes.Brtrue, body);
-            il.Emit(OpCodes.Ret);
-            il.MarkLabel(body);
+            // (on whichever thread asks), so JIT time is measured and kept off the guest's first run. A method
+            // saved for later runs is compiled by crossgen2 instead and needs no such test at every entry.
+            if (method != null)
+            {
+                var body = il.DefineLabel();
+                il.Emit(OpCodes.Ldarg_2);
+                il.Emit(OpCodes.Brtrue, body);
+                il.Emit(OpCodes.Ret);
+                il.MarkLabel(body);
+            }
             em.LoadPointers(fromContext: MostlyLoops(region));
             // A region running floating point natively may chain here with the host MXCSR still the
             // guest's (CpuState.FpHeld): a native region carries on under it; any other runs under it too
@@ -704,7 +708,10 @@ public sealed unsafe class RegionCompiler : ICompiler
             LeaveMxcsr();
             il.Emit(OpCodes.Ldarg_0);
             il.Emit(OpCodes.Ldloc, linkSlot);
-            il.Emit(OpCodes.Ldloc, next);
+            // The target as stored above: with the local used here, RyuJIT kept it alive across the tests
+            // and spilled and reloaded it around the start compare of every computed exit.
+            em.LdStateAddr(StateLayout.Rip);
+            il.Emit(OpCodes.Ldind_I8);
             em.Call(typeof(RegionContext).GetMethod(nameof(RegionContext.Resolve))!);
             il.Emit(OpCodes.Stloc, cand);
             il.Emit(OpCodes.Ldloc, cand);
