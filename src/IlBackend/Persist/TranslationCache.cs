@@ -96,9 +96,9 @@ public sealed unsafe class TranslationCache
     /// <summary>Where a chained exit and the dispatcher call a saved region: its ReadyToRun code itself rather than
     /// its entry point (a precode stub, <c>jmp [target]</c>, that the runtime points at the method's current code).
     /// Called through the stub, the runtime counts the calls once its tiering delay has passed and recompiles the
-    /// method at tier 1 on a background thread: the same IL RyuJIT already compiled into the image, ~25 % of a warm
-    /// Python run's CPU time (docs/PERFORMANCE.md, twenty-second session), and every chained exit's tail call went
-    /// through the stub's extra jump. Once the method is prepared the stub's target is its ReadyToRun code; that
+    /// method at tier 1 on a background thread: the same IL crossgen2 already compiled into the image (json_rt.py at
+    /// scale 4: 9.9 s of CPU with the rejits, 7.6 s without; docs/PERFORMANCE.md, twenty-second session), and every
+    /// chained exit's tail call went through the stub's extra jump. Once the method is prepared the stub's target is its ReadyToRun code; that
     /// target is used only when it lies in the image's own executable mappings (never a stub the runtime may free
     /// or repoint), else the entry point, as before.</summary>
     static nint DirectEntry(MethodInfo method, Layer layer)
