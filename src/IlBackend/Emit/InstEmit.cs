@@ -398,9 +398,9 @@ internal static partial class InstEmit
         il.Emit(OpCodes.Brfalse, useOld);
         il.Emit(OpCodes.Ldloc, v);
         il.Emit(OpCodes.Br, done);
-        il.MarkLabel(useOld);
+        c.Em.MarkLabel(useOld);
         em.LoadReg(i.Op0Register);
-        il.MarkLabel(done);
+        c.Em.MarkLabel(done);
         em.StoreReg(i.Op0Register);
         em.Free(v);
         return true;

@@ -655,7 +655,7 @@ internal static partial class InstEmit
                 if (i.Mnemonic == Mnemonic.Bsr) il.Emit(OpCodes.Sub);
                 il.Emit(OpCodes.Conv_U8);
                 em.StGpr(dest);
-                il.MarkLabel(done);
+                c.Em.MarkLabel(done);
                 break;
             }
             default:

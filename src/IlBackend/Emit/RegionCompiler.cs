@@ -393,7 +393,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             TakeHeld(notHeld);
             em.LdState();
             em.Call(typeof(SseMxcsr).GetMethod(nameof(SseMxcsr.LeaveHeld))!);
-            il.MarkLabel(notHeld);
+            em.MarkLabel(notHeld);
         }
 
         /// <summary>Branches to <paramref name="notHeld"/> unless the MXCSR is held (<see cref="CpuState.FpHeld"/>);
@@ -461,14 +461,31 @@ public sealed unsafe class RegionCompiler : ICompiler
             {
                 il.Emit(OpCodes.Ldloc, t);
                 em.LdConst(k);
+                BranchInto(k);
                 il.Emit(OpCodes.Beq, labels[k]);
             }
-            il.MarkLabel(exit);
+            em.MarkLabel(exit);
             il.Emit(OpCodes.Ldloc, t);
             ExitDynamic();
         }
 
         Block currentBlock = null!;
+
+        /// <summary>Blocks emitted so far; per block, the register copies (<see cref="IlEmitter.CacheValid"/>)
+        /// valid at every branch into it emitted so far, and those its code assumed valid on entry.</summary>
+        readonly HashSet<Block> emitted = new();
+        readonly Dictionary<Block, int> cacheInto = new(), cacheAssumed = new();
+
+        /// <summary>Records a branch to region block <paramref name="target"/> from this point: the copies valid
+        /// here, and, for a block already emitted (a back edge), that they include those its code assumed (the
+        /// predecessors it was emitted after are all there are, so this only guards that reasoning).</summary>
+        void BranchInto(ulong target)
+        {
+            var to = blockAt[target];
+            cacheInto[to] = cacheInto.TryGetValue(to, out var v) ? v & em.CacheValid : em.CacheValid;
+            if (cacheAssumed.TryGetValue(to, out var assumed) && (assumed & ~em.CacheValid) != 0)
+                throw new InvalidOperationException($"branch into 0x{target:x} from 0x{emittingIp:x} without the register copies it assumes");
+        }
 
         /// <summary>False while an instruction whose XMM result a later kept instruction of the block reads
         /// is emitted: its floating-point result needs no sink (<see cref="InstEmit.ResultsKept"/>).</summary>
@@ -621,6 +638,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             // interpreter handlers called for other instructions do, and the registers are stored
             // before each of those calls (EmitFallback), so the state is exact when one throws.
             foreach (var b in region.Blocks) EmitBlock(b);
+            em.CacheBlock(0);
             if (em.HasSlowPaths)
             {
                 // A memory access needs the slow path, or an SSE helper asks for a retry: leave before
@@ -842,6 +860,20 @@ public sealed unsafe class RegionCompiler : ICompiler
             pendingFlags = null;
             em.PendingFlags = null;
             il.MarkLabel(labels[b.Start]);
+            int once = 0, twice = 0;
+            foreach (var ins in b.Insns)
+            {
+                var (u, w) = RegisterUse.Of(in ins);
+                twice |= once & (u | w);
+                once |= u | w;
+            }
+            // The copies valid on every way in, when every way in is a branch from a block emitted before.
+            int valid = 0;
+            if (!Entries.Contains(b) && predecessors.TryGetValue(b, out var from) && from.TrueForAll(emitted.Contains))
+                valid = cacheInto.GetValueOrDefault(b);
+            cacheAssumed[b] = valid;
+            emitted.Add(b);
+            em.CacheBlock(twice, valid);
             InheritProducer(b);
             if (CountInstructions)
             {
@@ -915,6 +947,7 @@ public sealed unsafe class RegionCompiler : ICompiler
             {
                 if (target <= emittingIp) BackEdgeCheck(target);
                 if (NeedsFlagsAt(target)) pendingFlags!();
+                BranchInto(target);
                 il.Emit(OpCodes.Br, l);
                 return;
             }
@@ -935,11 +968,17 @@ public sealed unsafe class RegionCompiler : ICompiler
         /// <summary>Branches to <paramref name="target"/> if the int on the stack is non-zero.</summary>
         public void GotoIf(ulong target)
         {
-            if (labels.TryGetValue(target, out var l) && target > emittingIp && !NeedsFlagsAt(target)) { il.Emit(OpCodes.Brtrue, l); return; }
+            if (labels.TryGetValue(target, out var l) && target > emittingIp && !NeedsFlagsAt(target))
+            {
+                BranchInto(target);
+                il.Emit(OpCodes.Brtrue, l);
+                return;
+            }
             var skip = il.DefineLabel();
             il.Emit(OpCodes.Brfalse, skip);
+            int valid = em.CacheValid;
             Goto(target);
-            il.MarkLabel(skip);
+            em.MarkLabel(skip, valid);
         }
 
         /// <summary>Whether a branch to region block <paramref name="target"/> must store the deferred
@@ -967,9 +1006,10 @@ public sealed unsafe class RegionCompiler : ICompiler
             var go = il.DefineLabel();
             LdAttention();
             il.Emit(OpCodes.Brfalse, go);
+            int valid = em.CacheValid;
             em.LdConst(target);
             ExitDynamic();
-            il.MarkLabel(go);
+            em.MarkLabel(go, valid);
         }
 
         /// <summary>Pushes non-zero if a signal asks for attention: the process-wide word (a constant
@@ -1073,9 +1113,10 @@ public sealed unsafe class RegionCompiler : ICompiler
                 {
                     var go = il.DefineLabel();
                     il.Emit(OpCodes.Brtrue, go);
+                    int valid = em.CacheValid;
                     em.LdConst(ins.NextIP);
                     ExitDynamic();
-                    il.MarkLabel(go);
+                    em.MarkLabel(go, valid);
                 }
             }
             if (NativeFp && !leaves && WritesMxcsr(in ins))
