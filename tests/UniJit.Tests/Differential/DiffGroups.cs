@@ -41,6 +41,7 @@ public static partial class DiffGroups
             ["flags-then-setcc-cmovcc"] = g => ThenConsume(g, 600, [.. SetccMnemonics, .. CmovccMnemonics]),
             ["result-then-condition"] = ResultThenCondition,
             ["same-register-logic"] = SameRegisterLogic,
+            ["registers-in-state"] = RegistersInState,
             ["flags-then-adc-sbb-rcl"] = g => ThenConsume(g, 300, [Mnemonic.Adc, Mnemonic.Sbb, Mnemonic.Rcl, Mnemonic.Rcr]),
             ["jcc"] = Jcc,
             ["flags-across-blocks"] = FlagsAcrossBlocks,

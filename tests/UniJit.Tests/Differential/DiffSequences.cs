@@ -325,6 +325,66 @@ public static partial class DiffGroups
         }
     }
 
+    /// <summary>Random register code of <paramref name="count"/> instructions, as <see cref="Mixed"/> draws it,
+    /// none writing R15; <paramref name="undefined"/>: the flags undefined before it, then after it.</summary>
+    static byte[] MixedChunk(CaseGen g, MachineState s, int count, ref ulong undefined)
+    {
+        var parts = new List<byte>();
+        var info = new InstructionInfoFactory();
+        for (int k = 0; k < count; k++)
+        {
+            var d = InstructionGen.Draw(g, mixedCodes.Value[g.Rng.Next(mixedCodes.Value.Length)], state: s, allowMem: false);
+            if (d is not { } x) continue;
+            if ((ToRflags(x.Instr.RflagsRead) & undefined) != 0) continue;
+            if (info.GetInfo(x.Instr).GetUsedRegisters().Any(u => u.Register.GetFullRegister() == Register.R15
+                && u.Access is not (OpAccess.Read or OpAccess.CondRead or OpAccess.NoMemAccess))) continue;
+            bool byCl = x.Instr.OpCount > 1 && x.Instr.GetOpKind(x.Instr.OpCount - 1) == OpKind.Register && x.Instr.GetOpRegister(x.Instr.OpCount - 1) == Register.CL;
+            undefined &= ~ToRflags(x.Instr.RflagsModified);
+            undefined |= ToRflags(x.Instr.RflagsUndefined);
+            if (byCl) undefined |= CF | OF | ZF | SF | PF | AF;
+            else undefined |= ShiftUndefined(s, x.Instr);
+            parts.AddRange(x.Code);
+        }
+        return parts.ToArray();
+    }
+
+    /// <summary>A loop (R15 counts 1 to 4 rounds) of random register code naming most of the sixteen registers,
+    /// with a forward branch inside: a region that names more than eight registers keeps the least used in the
+    /// state, and a block keeps copies of those in locals from their first use (and from the blocks before it
+    /// on every way in), so this checks the copies through writes, partial writes, conditional writes
+    /// (cmov, bsf), joins and the loop's back edge. Each part starts from defined flags.</summary>
+    static IEnumerable<Draft> RegistersInState(CaseGen g)
+    {
+        for (int n = 0; n < 300; n++)
+        {
+            var s = g.State();
+            s.Gpr[15] = (ulong)g.Rng.Next(1, 5);
+            ulong u0 = 0, u1 = AF, u2 = 0;
+            var head = MixedChunk(g, s, g.Rng.Next(8, 17), ref u0);
+            var body = MixedChunk(g, s, g.Rng.Next(2, 9), ref u1);
+            var tail = MixedChunk(g, s, g.Rng.Next(6, 13), ref u2);
+            var (jcc, _) = JccForms[g.Rng.Next(16)];
+            var code = CaseGen.Assemble(a =>
+            {
+                var top = a.CreateLabel();
+                var skip = a.CreateLabel();
+                a.Label(ref top);
+                a.cmp(r13, r12);
+                a.db(head);
+                a.test(r11, r10);
+                jcc(a, skip);
+                a.db(body);
+                a.Label(ref skip);
+                a.cmp(r9, r8);
+                a.db(tail);
+                a.dec(r15);
+                a.jne(top);
+                a.add(r14, rdi);
+            });
+            yield return new Draft(code, s);
+        }
+    }
+
     /// <summary>A flag producer the IL tier fuses with a carry reader (neg, sub, cmp, add, and, or, xor,
     /// test), then adc or sbb into a register (from a register, itself as in <c>sbb r, r</c>, or memory),
     /// of any sizes: the translated adc/sbb takes the carry from the producer's operands. In two cases
