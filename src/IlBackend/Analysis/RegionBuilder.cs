@@ -33,23 +33,33 @@ public sealed class Region
 /// and the return addresses of direct calls first, then adds small callees whole, so that a loop that
 /// calls a small function stays in one method (a ret translated in the region branches back inline,
 /// see <see cref="Emit.RegionCompiler"/>); indirect branches and system calls leave the region.
-/// Callees come last so that a call cannot crowd out the code around the entry. Bounded so the method stays far below RyuJIT's MinOpts limits (design notes:
-/// about 60 000 IL bytes, 2 000 basic blocks).
+/// Callees come last so that a call cannot crowd out the code around the entry. Bounded (<see cref="Limits"/>)
+/// so the method stays below RyuJIT's MinOpts limits (design notes: about 60 000 IL bytes, 2 000 basic blocks;
+/// a 45 000-byte region was seen compiled with MinOpts, RegionCompiler.MaxIlBytes).
 /// </summary>
 public static class RegionBuilder
 {
-    public const int MaxInstructions = 600;
-    public const int MaxBlocks = 64;
+    /// <summary>How large a region may grow: its instructions and blocks, and the size of a callee that joins
+    /// it. A callee joins only whole (it is then worth it: a call and a ret that stay inside the method
+    /// instead of two exits); a bigger one, or one reached only on a cold path, would mostly cost compile time.</summary>
+    public readonly record struct Limits(int Instructions, int Blocks, int CalleeInstructions, int CalleeBlocks);
 
-    /// <summary>A callee joins the region only whole and only this small (it is then worth it: a call
-    /// and a ret that stay inside the method instead of two exits); a bigger one, or one reached only
-    /// on a cold path, would mostly cost compile time.</summary>
-    public const int MaxCalleeInstructions = 64, MaxCalleeBlocks = 8;
+    /// <summary>Regions of code that has run (<see cref="Build"/>'s executedOnly, the auto tier): callees of up to
+    /// 400 instructions join, such as CPython's dict insertion called from its eval loop, each of whose calls
+    /// and returns was a pair of exits. Warm runs call the saved code, so the larger methods' compile time
+    /// is paid once (python3's workloads 3–15 % faster warm than with <see cref="Small"/>; docs/PERFORMANCE.md,
+    /// twenty-fourth session).</summary>
+    public static readonly Limits Hot = new(1000, 128, 400, 60);
+
+    /// <summary>Regions compiled before their code has run (--tier=jit), a hot region whose IL came out too
+    /// large under <see cref="Hot"/>, and the warm blocks' regions a run saves.</summary>
+    public static readonly Limits Small = new(600, 64, 64, 8);
 
     /// <summary>The region entered at <paramref name="entry"/>; with <paramref name="executedOnly"/>, only
     /// blocks that have run (interpreted, or inside another region) join it, and only callees that have.</summary>
-    public static Region Build(BlockCache cache, Block entry, bool executedOnly = false)
+    public static Region Build(BlockCache cache, Block entry, bool executedOnly, Limits limits)
     {
+        var (maxInstructions, maxBlocks, maxCalleeInstructions, maxCalleeBlocks) = limits;
         bool Ran(Block b) => !executedOnly || b.ExecCount > 0 || b.Translated;
         var blocks = new List<Block> { entry };
         var seen = new AddressSet();
@@ -72,9 +82,9 @@ public static class RegionBuilder
             if (RegionBuilder.DirectCall(b) is { } callee) callees.Add(callee);
             foreach (var target in Successors(b))
             {
-                if (seen.Contains(target) || blocks.Count >= MaxBlocks) continue;
+                if (seen.Contains(target) || blocks.Count >= maxBlocks) continue;
                 seen.Add(target);
-                if (Get(target) is not { } nb || !Ran(nb) || count + nb.Insns.Length > MaxInstructions) continue;
+                if (Get(target) is not { } nb || !Ran(nb) || count + nb.Insns.Length > maxInstructions) continue;
                 count += nb.Insns.Length;
                 blocks.Add(nb);
                 work.Enqueue(nb);
@@ -99,8 +109,8 @@ public static class RegionBuilder
                 if (Get(t) is not { } nb) { fits = false; break; }
                 body.Add(nb);
                 size += nb.Insns.Length;
-                fits = size <= MaxCalleeInstructions && body.Count <= MaxCalleeBlocks
-                    && count + size <= MaxInstructions && blocks.Count + body.Count <= MaxBlocks;
+                fits = size <= maxCalleeInstructions && body.Count <= maxCalleeBlocks
+                    && count + size <= maxInstructions && blocks.Count + body.Count <= maxBlocks;
                 foreach (var next in Successors(nb))
                     if (bodySeen.Add(next)) pending.Add(next);
             }

@@ -358,7 +358,7 @@ public sealed unsafe class TranslationCache
             foreach (var b in warmBlocks)
             {
                 if (covered.Contains(b.Start)) continue;
-                var region = RegionBuilder.Build(process.Blocks, b, executedOnly: true);
+                var region = RegionBuilder.Build(process.Blocks, b, executedOnly: true, RegionBuilder.Small);
                 foreach (var rb in region.Blocks) covered.Add(rb.Start);
                 recipes.Add(RecipeOf(region));
             }

@@ -38,7 +38,7 @@ public class ColdRegisterTests
         var stream = new MemoryStream();
         asm.Assemble(new StreamCodeWriter(stream), GuestCode.CodeAddress);
         var process = GuestCode.Load(stream.ToArray(), Tier.Jit);
-        var region = RegionBuilder.Build(process.Blocks, process.Blocks.Decode(GuestCode.CodeAddress));
+        var region = RegionBuilder.Build(process.Blocks, process.Blocks.Decode(GuestCode.CodeAddress), executedOnly: false, RegionBuilder.Small);
         Assert.Contains(region.Blocks, b => b.Start > GuestCode.CodeAddress && b.Insns[^1].Mnemonic == Mnemonic.Jne);
 
         int cold = RegionCompiler.ColdRegisters(region, 0xFFFF & ~(1 << 5)); // all but rbp
