@@ -44,16 +44,30 @@ public static class RegionBuilder
     /// instead of two exits); a bigger one, or one reached only on a cold path, would mostly cost compile time.</summary>
     public readonly record struct Limits(int Instructions, int Blocks, int CalleeInstructions, int CalleeBlocks);
 
-    /// <summary>Regions of code that has run (<see cref="Build"/>'s executedOnly, the auto tier): callees of up to
-    /// 400 instructions join, such as CPython's dict insertion called from its eval loop, each of whose calls
-    /// and returns was a pair of exits. Warm runs call the saved code, so the larger methods' compile time
-    /// is paid once (python3's workloads 3–15 % faster warm than with <see cref="Small"/>; docs/PERFORMANCE.md,
+    /// <summary>The regions a run saves for later runs from the ones it compiled (TranslationCache.Save): callees
+    /// of up to 400 instructions join, such as CPython's dict insertion called from its eval loop, each of whose
+    /// calls and returns was a pair of exits. crossgen2 compiles them in the background and warm runs call its
+    /// code, so the larger methods cost no run JIT time (python3's workloads faster warm, docs/PERFORMANCE.md,
     /// twenty-fourth session).</summary>
     public static readonly Limits Hot = new(1000, 128, 400, 60);
 
-    /// <summary>Regions compiled before their code has run (--tier=jit), a hot region whose IL came out too
-    /// large under <see cref="Hot"/>, and the warm blocks' regions a run saves.</summary>
+    /// <summary>The regions a run JIT-compiles (RegionCompiler) and the warm blocks' regions it saves.</summary>
     public static readonly Limits Small = new(600, 64, 64, 8);
+
+    /// <summary>The region's first blocks (its entry's own code comes before callees) that stay within
+    /// <paramref name="instructions"/>, the entry at least; the blocks left out become exits.</summary>
+    public static Region Prefix(Region region, int instructions)
+    {
+        var blocks = new List<Block>();
+        int count = 0;
+        foreach (var b in region.Blocks)
+        {
+            if (blocks.Count > 0 && count + b.Insns.Length > instructions) break;
+            blocks.Add(b);
+            count += b.Insns.Length;
+        }
+        return new Region { Entry = region.Entry, Blocks = blocks };
+    }
 
     /// <summary>The region entered at <paramref name="entry"/>; with <paramref name="executedOnly"/>, only
     /// blocks that have run (interpreted, or inside another region) join it, and only callees that have.</summary>

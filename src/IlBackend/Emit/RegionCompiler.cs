@@ -48,10 +48,9 @@ public sealed unsafe class RegionCompiler : ICompiler
     public static long[]? FallbackRuns;
     const int FallbackSlots = 8192;
 
-    /// <summary>A region whose IL comes out larger is built again within <see cref="RegionBuilder.Small"/>: RyuJIT
-    /// compiled a 45 000-byte one with MinOpts (its limits count IL instructions, basic blocks and local
-    /// references, not bytes), several times slower code; the largest of python3's workloads' regions under
-    /// <see cref="RegionBuilder.Hot"/> were 37 500 bytes.</summary>
+    /// <summary>A saved region whose IL comes out larger is cut until it fits (<see cref="Persist.CacheBuilder"/>): RyuJIT compiled a 45 000-byte one with MinOpts (its limits count IL
+    /// instructions, basic blocks and local references, not bytes), several times slower code; the largest of
+    /// python3's workloads' regions under <see cref="RegionBuilder.Hot"/> were 37 500 bytes.</summary>
     public const int MaxIlBytes = 32_000;
 
     public CompiledRegion? Compile(GuestProcess process, Block entry)
@@ -59,16 +58,11 @@ public sealed unsafe class RegionCompiler : ICompiler
         // Promoted by hotness, a region keeps to the code that has run: a block neither interpreted nor
         // translated yet leaves the region (compiling paths that never run cost JIT time, ~40 % of the IL
         // of python3 -c pass). --tier=jit compiles on first execution, when nothing has run yet.
-        bool ran = process.Options.Tier == Tier.Auto;
-        var region = RegionBuilder.Build(process.Blocks, entry, ran, ran ? RegionBuilder.Hot : RegionBuilder.Small);
+        // Within the small limits: the larger regions saved for later runs (RegionBuilder.Hot) would cost this run
+        // their JIT time (json_rt.py 5.8 → 6.7 s of CPU with --no-cache).
+        var region = RegionBuilder.Build(process.Blocks, entry, executedOnly: process.Options.Tier == Tier.Auto, RegionBuilder.Small);
         var c = new Compilation(region, process);
         var code = c.Emit()!;
-        if (c.IlSize > MaxIlBytes && ran)
-        {
-            region = RegionBuilder.Build(process.Blocks, entry, ran, RegionBuilder.Small);
-            c = new Compilation(region, process);
-            code = c.Emit()!;
-        }
         ulong last = ulong.MaxValue; // the page of the block before, which most share
         foreach (var b in region.Blocks)
         {

@@ -107,9 +107,10 @@ public static class CacheBuilder
 
     /// <summary>Emits the regions into an assembly saved at <paramref name="path"/>; returns the recipes of
     /// the methods it holds (in method order: r0, r1, …), with their entries, links and handler calls.
-    /// A region the emitter refuses (it fails in the IL tier too, rarely) is left out: the assembly is
-    /// emitted again without it, since a method half emitted cannot be taken back.</summary>
-    static List<RegionRecipe> Emit(List<RegionRecipe> recipes, string id, string path, TextWriter log)
+    /// A region the emitter refuses (it fails in the IL tier too, rarely) is left out, and one whose IL passes
+    /// <see cref="RegionCompiler.MaxIlBytes"/> is cut to its first half (<see cref="RegionBuilder.Prefix"/>): the
+    /// assembly is emitted again, since a method half emitted cannot be taken back.</summary>
+    public static List<RegionRecipe> Emit(List<RegionRecipe> recipes, string id, string path, TextWriter log)
     {
         var regions = new List<(RegionRecipe Recipe, Region Region)>();
         foreach (var r in recipes)
@@ -124,6 +125,7 @@ public static class CacheBuilder
                 | TypeAttributes.BeforeFieldInit);
             var built = new List<RegionRecipe>();
             int failed = -1;
+            bool retry = false;
             for (int k = 0; k < regions.Count && failed < 0; k++)
             {
                 var (recipe, region) = regions[k];
@@ -131,6 +133,16 @@ public static class CacheBuilder
                 {
                     var c = new RegionCompiler.Compilation(region, null, type, "r" + k);
                     c.Emit();
+                    if (c.IlSize > RegionCompiler.MaxIlBytes && region.Blocks.Count > 1)
+                    {
+                        // Too large for RyuJIT to optimize: the first half of this region instead (then a
+                        // quarter, ...), and the assembly again (its method cannot be taken back).
+                        var cut = RegionBuilder.Prefix(region, region.InstructionCount / 2);
+                        log.WriteLine($"{id}: region 0x{recipe.Starts[0]:x} cut to {cut.InstructionCount} of {region.InstructionCount} instructions (IL {c.IlSize} bytes)");
+                        regions[k] = (new RegionRecipe { Starts = recipe.Starts[..cut.Blocks.Count], Bytes = recipe.Bytes[..cut.Blocks.Count] }, cut);
+                        retry = true;
+                        break;
+                    }
                     recipe.Entries = c.Entries.Select(b => b.Start).ToArray();
                     recipe.Links = c.LinkCount;
                     recipe.Fallbacks = c.Fallbacks.Select(i => i.IP).ToArray();
@@ -144,6 +156,7 @@ public static class CacheBuilder
                 }
             }
             if (failed >= 0) { regions.RemoveAt(failed); continue; }
+            if (retry) continue;
             type.CreateType();
             using var file = File.Create(path);
             ab.Save(file);

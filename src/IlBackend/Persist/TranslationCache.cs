@@ -343,8 +343,13 @@ public sealed unsafe class TranslationCache
                     if (DateTime.UtcNow - File.GetLastWriteTimeUtc(f) < TimeSpan.FromMinutes(10)) return;
                     File.Delete(f);
                 }
+            // The regions compiled in this run are saved as the larger regions their entries start under the
+            // limits for saved code (RegionBuilder.Hot); one whose entry was dropped since is saved as compiled.
             var recipes = new List<RegionRecipe>();
-            lock (gate) recipes.AddRange(recorded);
+            lock (gate)
+                foreach (var r in recorded)
+                    recipes.Add(process.Blocks.TryGet(r.Starts[0], out var e) && e.Valid
+                        ? RecipeOf(RegionBuilder.Build(process.Blocks, e, executedOnly: true, RegionBuilder.Hot)) : r);
             // Warm blocks start regions of their own, the warmest first, unless a region of this save already
             // holds them. A block inside a region compiled in this run counts too: it was entered from the
             // dispatcher that often (a computed jump or return lands there), and the next run, which binds

@@ -1,15 +1,17 @@
 using Iced.Intel;
 using UniJit.IlBackend.Analysis;
 using UniJit.IlBackend.Emit;
+using UniJit.IlBackend.Persist;
 using UniJit.Runtime.Dispatch;
+using UniJit.Runtime.Memory;
 using UniJit.Tests.Support;
 using static Iced.Intel.AssemblerRegisters;
 
 namespace UniJit.Tests.IlBackend;
 
-/// <summary>How large a region grows (<see cref="RegionBuilder.Limits"/>): code that has run takes callees of up
-/// to <see cref="RegionBuilder.Hot"/>'s size whole, and a region whose IL would be too large for RyuJIT to
-/// optimize is built again within <see cref="RegionBuilder.Small"/>.</summary>
+/// <summary>How large a region grows (<see cref="RegionBuilder.Limits"/>): a run compiles regions within
+/// <see cref="RegionBuilder.Small"/>, the regions it saves take callees of up to <see cref="RegionBuilder.Hot"/>'s
+/// size whole, and a saved region whose IL would be too large for RyuJIT to optimize is cut to its first blocks.</summary>
 [Collection("Guest")]
 public class RegionLimitTests
 {
@@ -61,7 +63,7 @@ public class RegionLimitTests
     }
 
     [Fact]
-    public void CodeThatRanTakesLargerCalleesWhole()
+    public void SavedRegionsTakeLargerCalleesWhole()
     {
         var (process, start, callee) = LoopCalling(200, (a, k) => a.add(rax, k + 1));
         var entry = MarkAllRun(process, start);
@@ -72,29 +74,54 @@ public class RegionLimitTests
         Assert.DoesNotContain(small.Blocks, b => b.Start == callee);
         Assert.Contains(hot.Blocks, b => b.Start == callee);
         Assert.True(hot.InstructionCount > 200, $"{hot.InstructionCount} instructions");
-        // Its IL is small enough: the region compiled is the hot one.
-        var compiled = new RegionCompiler().Compile(process, entry)!;
-        Assert.Equal(hot.InstructionCount, compiled.Instructions);
-        Assert.True(compiled.IlBytes <= RegionCompiler.MaxIlBytes, $"{compiled.IlBytes} IL bytes");
+        // A run compiles the small one (the hot one's JIT time would be this run's).
+        Assert.Equal(small.InstructionCount, new RegionCompiler().Compile(process, entry)!.Instructions);
+        // Saved, the hot one stays whole: its IL is small enough.
+        var saved = Save(hot, out var log);
+        Assert.Equal(hot.InstructionCount, saved.Instructions);
+        Assert.DoesNotContain("cut to", log);
     }
 
     [Fact]
-    public void ARegionWhoseIlIsTooLargeIsBuiltSmall()
+    public void ASavedRegionWhoseIlIsTooLargeIsCut()
     {
         // Read-modify-writes of memory, each with its own access, flags and store: well over the IL limit
         // for a callee that Hot takes whole.
         var (process, start, callee) = LoopCalling(390, (a, k) => a.adc(__qword_ptr[rdi + rsi * 8 + k * 8], rax));
         var entry = MarkAllRun(process, start);
         var hot = RegionBuilder.Build(process.Blocks, entry, executedOnly: true, RegionBuilder.Hot);
-        var small = RegionBuilder.Build(process.Blocks, entry, executedOnly: true, RegionBuilder.Small);
         Assert.Contains(hot.Blocks, b => b.Start == callee);
-        Assert.DoesNotContain(small.Blocks, b => b.Start == callee);
 
-        var compiled = new RegionCompiler().Compile(process, entry)!;
+        var saved = Save(hot, out var log);
 
-        // Only its IL's size sends the compiler back to the small region (the same code with a short callee
-        // compiles hot, above).
-        Assert.Equal(small.InstructionCount, compiled.Instructions);
-        Assert.True(compiled.IlBytes <= RegionCompiler.MaxIlBytes, $"{compiled.IlBytes} IL bytes");
+        // Its first blocks, a prefix of the region that leaves the callee's last blocks out.
+        Assert.Contains("cut to", log);
+        Assert.InRange(saved.Instructions, 1, hot.InstructionCount / 2);
+        Assert.Equal(hot.Blocks.Take(saved.Starts.Length).Select(b => b.Start), saved.Starts);
+        Assert.Equal(saved.Instructions, hot.Blocks.Take(saved.Starts.Length).Sum(b => b.Insns.Length));
+    }
+
+    /// <summary>The region as the cache builder emits it for a later run: the recipe it records.</summary>
+    static RegionRecipe Save(Region region, out string log)
+    {
+        var recipe = new RegionRecipe
+        {
+            Starts = region.Blocks.Select(b => b.Start).ToArray(),
+            Bytes = region.Blocks.Select(b =>
+            {
+                var bytes = new byte[b.End - b.Start];
+                GuestMemory.ReadBytes(b.Start, bytes);
+                return bytes;
+            }).ToArray(),
+        };
+        var writer = new StringWriter();
+        string path = Path.Combine(Path.GetTempPath(), $"unijit-limit-test-{Environment.ProcessId}.dll");
+        try
+        {
+            var built = CacheBuilder.Emit([recipe], "test", path, writer);
+            log = writer.ToString();
+            return Assert.Single(built);
+        }
+        finally { File.Delete(path); }
     }
 }
