@@ -48,9 +48,10 @@ public sealed unsafe class RegionCompiler : ICompiler
     public static long[]? FallbackRuns;
     const int FallbackSlots = 8192;
 
-    /// <summary>A saved region whose IL comes out larger is cut until it fits (<see cref="Persist.CacheBuilder"/>): RyuJIT compiled a 45 000-byte one with MinOpts (its limits count IL
-    /// instructions, basic blocks and local references, not bytes), several times slower code; the largest of
-    /// python3's workloads' regions under <see cref="RegionBuilder.Hot"/> were 37 500 bytes.</summary>
+    /// <summary>A saved region whose IL comes out larger is cut until it fits (<see cref="Persist.CacheBuilder"/>):
+    /// RyuJIT compiled a 45 000-byte one with MinOpts (its limits count IL instructions, basic blocks and local
+    /// references, not bytes), several times slower code; the largest of python3's workloads' regions under
+    /// <see cref="RegionBuilder.Hot"/> were 37 500 bytes.</summary>
     public const int MaxIlBytes = 32_000;
 
     public CompiledRegion? Compile(GuestProcess process, Block entry)
