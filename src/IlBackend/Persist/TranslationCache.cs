@@ -280,15 +280,16 @@ public sealed unsafe class TranslationCache
                 try { System.IO.Directory.Delete(d, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    /// <summary>A region's addresses and a hash of its bytes, as one string (sets of strings are precompiled
-    /// CoreLib code; a set of value tuples was JIT-compiled at every save).</summary>
+    /// <summary>A region's entry and a hash of its entry block's bytes, as one string (sets of strings are
+    /// precompiled CoreLib code; a set of value tuples was JIT-compiled at every save). Not its other blocks: the
+    /// cache builder may have cut a region to its first blocks (CacheBuilder.Emit), and a run that saves the same
+    /// region whole must still find it published; two regions entered at one place are one too many anyway (a
+    /// bind takes the first whose bytes match).</summary>
     static string Identity(RegionRecipe r)
     {
         var h = new HashCode();
-        foreach (var b in r.Bytes) h.AddBytes(b);
-        var sb = new System.Text.StringBuilder();
-        foreach (var start in r.Starts) sb.Append(start).Append(',');
-        return sb.Append('#').Append(h.ToHashCode()).ToString();
+        h.AddBytes(r.Bytes[0]);
+        return r.Starts[0].ToString() + "#" + h.ToHashCode().ToString();
     }
 
     static RegionRecipe RecipeOf(Region region)
